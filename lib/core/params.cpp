@@ -1,0 +1,129 @@
+#include "core/params.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace medner {
+
+Param ParamStore::add(const std::string& name, Index rows, Index cols, bool sparse) {
+  MEDNER_CHECK(rows > 0 && cols > 0, "parameter '{}' has shape {}x{}", name, rows, cols);
+  MEDNER_CHECK(!find(name).valid(), "parameter '{}' added twice", name);
+  ParamInfo info;
+  info.name = name;
+  info.rows = rows;
+  info.cols = cols;
+  info.sparse = sparse;
+  info.offset = values_.size();
+  values_.resize(values_.size() + static_cast<std::size_t>(rows * cols), real(0));
+  infos_.push_back(info);
+  finalized_ = false;
+  return Param{static_cast<int>(infos_.size()) - 1};
+}
+
+void ParamStore::finalize() {
+  std::vector<real> moved;
+  moved.reserve(values_.size());
+  std::size_t offset = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (ParamInfo& info : infos_) {
+      if (info.sparse != (pass == 1)) continue;
+      moved.insert(moved.end(), values_.begin() + static_cast<std::ptrdiff_t>(info.offset),
+                   values_.begin() + static_cast<std::ptrdiff_t>(info.offset) + info.size());
+      info.offset = offset;
+      offset += static_cast<std::size_t>(info.size());
+    }
+    if (pass == 0) dense_size_ = offset;
+  }
+  values_.swap(moved);
+  finalized_ = true;
+}
+
+MatrixMap ParamStore::value(Param p) {
+  const ParamInfo& i = info(p);
+  return MatrixMap(values_.data() + i.offset, i.rows, i.cols);
+}
+
+ConstMatrixMap ParamStore::value(Param p) const {
+  const ParamInfo& i = info(p);
+  return ConstMatrixMap(values_.data() + i.offset, i.rows, i.cols);
+}
+
+void ParamStore::set_trainable(Param p, bool trainable) {
+  infos_.at(static_cast<std::size_t>(p.id)).trainable = trainable;
+}
+
+Param ParamStore::find(const std::string& name) const {
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    if (infos_[i].name == name) return Param{static_cast<int>(i)};
+  return Param{};
+}
+
+GradBuffer::GradBuffer(const ParamStore& store) { reset(store); }
+
+void GradBuffer::reset(const ParamStore& store) {
+  MEDNER_CHECK(store.finalized(), "GradBuffer needs a finalized ParamStore");
+  grads_.assign(store.size(), real(0));
+  dense_size_ = store.dense_size();
+  views_.clear();
+  sparse_.clear();
+  touched_.assign(static_cast<std::size_t>(store.count()), {});
+  marked_.assign(static_cast<std::size_t>(store.count()), {});
+  for (int i = 0; i < store.count(); ++i) {
+    const ParamInfo& info = store.info(store.param(i));
+    views_.push_back(View{info.offset, info.rows, info.cols});
+    sparse_.push_back(info.sparse);
+    if (info.sparse) marked_[static_cast<std::size_t>(i)].assign(static_cast<std::size_t>(info.cols), 0);
+  }
+}
+
+MatrixMap GradBuffer::grad(Param p) {
+  const View& v = views_[static_cast<std::size_t>(p.id)];
+  return MatrixMap(grads_.data() + v.offset, v.rows, v.cols);
+}
+
+void GradBuffer::touch(Param p, Index col) {
+  auto i = static_cast<std::size_t>(p.id);
+  uint8_t& m = marked_[i][static_cast<std::size_t>(col)];
+  if (!m) {
+    m = 1;
+    touched_[i].push_back(static_cast<int32_t>(col));
+  }
+}
+
+void GradBuffer::zero() {
+  std::fill(grads_.begin(), grads_.begin() + static_cast<std::ptrdiff_t>(dense_size_), real(0));
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    if (!sparse_[i]) continue;
+    const View& v = views_[i];
+    for (int32_t col : touched_[i]) {
+      std::memset(grads_.data() + v.offset + static_cast<std::size_t>(col * v.rows), 0,
+                  sizeof(real) * static_cast<std::size_t>(v.rows));
+      marked_[i][static_cast<std::size_t>(col)] = 0;
+    }
+    touched_[i].clear();
+  }
+}
+
+void GradBuffer::add(const GradBuffer& other) {
+  MEDNER_CHECK(other.grads_.size() == grads_.size(), "GradBuffer::add: layouts differ");
+  Eigen::Map<Vector>(grads_.data(), static_cast<Index>(dense_size_)) +=
+      Eigen::Map<const Vector>(other.grads_.data(), static_cast<Index>(dense_size_));
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    if (!sparse_[i]) continue;
+    const View& v = views_[i];
+    for (int32_t col : other.touched_[i]) {
+      touch(Param{static_cast<int>(i)}, col);
+      std::size_t at = v.offset + static_cast<std::size_t>(col * v.rows);
+      Eigen::Map<Vector>(grads_.data() + at, v.rows) +=
+          Eigen::Map<const Vector>(other.grads_.data() + at, v.rows);
+    }
+  }
+}
+
+void GradBuffer::sort_touched() {
+  for (auto& t : touched_) std::sort(t.begin(), t.end());
+}
+
+}  // namespace medner
