@@ -42,6 +42,15 @@ NodeId Tape::add_node(const char* op, Index rows, Index cols, std::initializer_l
   return add_node(op, rows, cols, inputs.begin(), static_cast<int>(inputs.size()));
 }
 
+NodeId Tape::add_node_with_grad(const char* op, Index rows, Index cols) {
+  NodeId id = add_node(op, rows, cols, nullptr, 0);
+  Node& n = nodes_[idx(id)];
+  auto count = static_cast<std::size_t>(rows * cols);
+  n.grad = arena_.alloc<real>(count);
+  std::memset(n.grad, 0, count * sizeof(real));
+  return id;
+}
+
 NodeId Tape::constant(Index rows, Index cols) { return add_node("constant", rows, cols, nullptr, 0); }
 
 NodeId Tape::constant(const Eigen::Ref<const Matrix>& m) {
@@ -51,12 +60,8 @@ NodeId Tape::constant(const Eigen::Ref<const Matrix>& m) {
 }
 
 NodeId Tape::variable(const Eigen::Ref<const Matrix>& m) {
-  NodeId id = constant(m);
-  Node& n = nodes_[idx(id)];
-  n.op = "variable";
-  auto count = static_cast<std::size_t>(n.rows * n.cols);
-  n.grad = arena_.alloc<real>(count);
-  std::memset(n.grad, 0, count * sizeof(real));
+  NodeId id = add_node_with_grad("variable", m.rows(), m.cols());
+  value(id) = m;
   return id;
 }
 

@@ -57,6 +57,9 @@ class Tape {
   // Adds a node whose value is uninitialised; it gets a zeroed gradient iff an input has one.
   NodeId add_node(const char* op, Index rows, Index cols, std::initializer_list<NodeId> inputs);
   NodeId add_node(const char* op, Index rows, Index cols, const NodeId* inputs, int n_inputs);
+  // A node that receives a gradient although no input node does (gathers from a parameter
+  // table write their gradient straight into the GradBuffer).
+  NodeId add_node_with_grad(const char* op, Index rows, Index cols);
   void set_backward(NodeId id, Backward backward) { nodes_[idx(id)].backward = backward; }
   template <class T>
   T* scratch(std::size_t n) {
