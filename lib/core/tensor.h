@@ -24,10 +24,12 @@ using real = float;
 using Index = Eigen::Index;
 using Matrix = Eigen::Matrix<real, Eigen::Dynamic, Eigen::Dynamic>;
 using Vector = Eigen::Matrix<real, Eigen::Dynamic, 1>;
-using MatrixMap = Eigen::Map<Matrix, Eigen::Aligned16>;
-using ConstMatrixMap = Eigen::Map<const Matrix, Eigen::Aligned16>;
-using VectorMap = Eigen::Map<Vector, Eigen::Aligned16>;
-using ConstVectorMap = Eigen::Map<const Vector, Eigen::Aligned16>;
+// Views into flat buffers are unaligned: parameter views and single embedding columns start at
+// arbitrary offsets, and unaligned vector loads cost nothing extra on current x86 cores.
+using MatrixMap = Eigen::Map<Matrix>;
+using ConstMatrixMap = Eigen::Map<const Matrix>;
+using VectorMap = Eigen::Map<Vector>;
+using ConstVectorMap = Eigen::Map<const Vector>;
 
 struct Shape {
   Index rows = 0;
