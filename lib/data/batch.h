@@ -1,0 +1,42 @@
+// Sentences as model input, and padded time-major mini-batches of them (core/tensor.h layout:
+// token t of sentence b is position t*B + b).
+#pragma once
+
+#include <vector>
+
+namespace medner {
+
+struct EncodedSentence {
+  std::vector<int> words;   // word vocabulary ids (kUnkId for unknown)
+  std::vector<int> casing;  // casing categories
+  std::vector<int> forms;   // ids of the exact token strings in the dataset's form table
+  std::vector<int> tags;    // tag ids (internal scheme); empty when untagged
+  int size() const { return static_cast<int>(words.size()); }
+};
+
+// Character ids of every distinct token string of a dataset (form id -> chars), so that a batch
+// encodes each distinct word once.
+struct FormTable {
+  std::vector<int> chars;    // concatenated char ids
+  std::vector<int> offsets;  // form f has chars[offsets[f] .. offsets[f+1]); offsets[0] = 0
+  int size() const { return static_cast<int>(offsets.size()) - 1; }
+};
+
+struct Batch {
+  int B = 0;  // sentences
+  int T = 0;  // longest sentence
+  std::vector<int> lengths;  // B
+  std::vector<int> words, casing, tags;  // T*B; padding: word 0, casing 0, tag -1
+  // Distinct forms of the batch for the char encoder, and for each position the index of its
+  // form in that list (-1 for padding).
+  std::vector<int> form_chars, form_offsets;
+  std::vector<int> position_form;
+  int tokens() const;
+};
+
+// Fills `batch` (reusing its memory) from the given sentences. `seen` is scratch of size
+// forms.size(), all -1 on entry and on return.
+void make_batch(const std::vector<const EncodedSentence*>& sentences, const FormTable& forms,
+                std::vector<int>& seen, Batch& batch);
+
+}  // namespace medner

@@ -1,0 +1,146 @@
+#include "data/embeddings_file.h"
+
+#include "core/error.h"
+#include "data/utf8.h"
+
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace medner {
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Splits on runs of spaces/tabs; trims a trailing '\r'.
+void split_fields(std::string_view line, std::vector<std::string_view>& out) {
+  out.clear();
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) out.push_back(line.substr(i, j - i));
+    i = j;
+  }
+}
+
+bool parse_int(std::string_view s, long& v) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+void add_word(PretrainedEmbeddings& e, std::string word, const std::string& where) {
+  if (!e.index.emplace(word, static_cast<int>(e.words.size())).second)
+    throw InputError(fmt::format("{}: word '{}' appears twice", where, word));
+  e.words.push_back(std::move(word));
+}
+
+void read_binary(const std::string& path, const std::string& bytes, std::size_t pos, long count,
+                 PretrainedEmbeddings& e) {
+  e.format = "word2vec-binary";
+  const auto row_bytes = static_cast<std::size_t>(e.dim) * 4;
+  e.values.reserve(static_cast<std::size_t>(count) * static_cast<std::size_t>(e.dim));
+  for (long n = 0; n < count; ++n) {
+    while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == ' ')) ++pos;
+    std::size_t sp = bytes.find(' ', pos);
+    if (sp == std::string::npos || sp + row_bytes > bytes.size())
+      throw InputError(fmt::format("{}: truncated: vector {} of {} is incomplete (file has {} bytes)",
+                                   path, n + 1, count, bytes.size()));
+    std::string word = bytes.substr(pos, sp - pos);
+    if (!utf8_valid(word)) word = utf8_repair(word);
+    add_word(e, std::move(word), fmt::format("{}: vector {}", path, n + 1));
+    for (int d = 0; d < e.dim; ++d) {
+      float v;
+      std::memcpy(&v, bytes.data() + sp + 1 + static_cast<std::size_t>(d) * 4, 4);  // little-endian host
+      e.values.push_back(v);
+    }
+    pos = sp + 1 + row_bytes;
+  }
+}
+
+}  // namespace
+
+PretrainedEmbeddings read_embeddings(const std::string& path) {
+  const std::string bytes = slurp(path);
+  PretrainedEmbeddings e;
+  if (bytes.empty()) throw InputError(path + ": empty embeddings file");
+  std::vector<std::string_view> f;
+  std::size_t pos = 0;
+  long line_no = 0;
+  long header_count = -1;
+  auto next_line = [&](std::string_view& line) {
+    if (pos >= bytes.size()) return false;
+    std::size_t nl = bytes.find('\n', pos);
+    if (nl == std::string::npos) nl = bytes.size();
+    line = std::string_view(bytes).substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    return true;
+  };
+  std::string_view line;
+  next_line(line);
+  split_fields(line, f);
+  long a = 0, b = 0;
+  if (f.size() == 2 && parse_int(f[0], a) && parse_int(f[1], b)) {
+    if (a < 0 || b <= 0)
+      throw InputError(fmt::format("{}:1: expected a header 'count dimension' with positive numbers, got '{}'", path, line));
+    header_count = a;
+    e.dim = static_cast<int>(b);
+    // Binary if the body is not text: look for bytes that cannot be in a text vector file.
+    std::size_t probe_end = std::min(bytes.size(), pos + 4096);
+    bool binary = false;
+    for (std::size_t i = pos; i < probe_end; ++i) {
+      auto c = static_cast<unsigned char>(bytes[i]);
+      if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) binary = true;
+    }
+    if (binary) {  // raw float32 bytes always contain control bytes within 4 KB
+      read_binary(path, bytes, pos, header_count, e);
+      return e;
+    }
+    e.format = "word2vec-text";
+  } else {
+    e.format = "glove-text";
+    pos = 0;
+    line_no = 0;
+  }
+  while (next_line(line)) {
+    split_fields(line, f);
+    if (f.empty()) continue;
+    if (e.dim == 0) e.dim = static_cast<int>(f.size()) - 1;
+    if (e.dim <= 0)
+      throw InputError(fmt::format("{}:{}: expected a word and its vector, got one field", path, line_no));
+    if (static_cast<int>(f.size()) != e.dim + 1)
+      throw InputError(fmt::format("{}:{}: expected a word and {} values, got {} values", path, line_no,
+                                   e.dim, f.size() - 1));
+    std::string word(f[0]);
+    if (!utf8_valid(word))
+      throw InputError(fmt::format("{}:{}: word is not valid UTF-8", path, line_no));
+    add_word(e, std::move(word), fmt::format("{}:{}", path, line_no));
+    for (int d = 1; d <= e.dim; ++d) {
+      float v = 0;
+      auto r = std::from_chars(f[static_cast<std::size_t>(d)].data(),
+                               f[static_cast<std::size_t>(d)].data() + f[static_cast<std::size_t>(d)].size(), v);
+      if (r.ec != std::errc() || r.ptr != f[static_cast<std::size_t>(d)].data() + f[static_cast<std::size_t>(d)].size())
+        throw InputError(fmt::format("{}:{}: value {}: expected a number, got '{}'", path, line_no, d,
+                                     f[static_cast<std::size_t>(d)]));
+      e.values.push_back(v);
+    }
+  }
+  if (header_count >= 0 && static_cast<long>(e.words.size()) != header_count)
+    throw InputError(fmt::format("{}: header says {} vectors, the file has {}", path, header_count,
+                                 e.words.size()));
+  if (e.words.empty()) throw InputError(path + ": no vectors");
+  return e;
+}
+
+}  // namespace medner

@@ -1,0 +1,29 @@
+// Pretrained word vectors: word2vec text ("N D" header line, then "word v1 .. vD"), GloVe text
+// (no header) and word2vec binary ("N D\n", then per word: "word " + D float32 little-endian
+// [+ optional '\n']). The format is detected from the content.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace medner {
+
+struct PretrainedEmbeddings {
+  int dim = 0;
+  std::vector<std::string> words;
+  std::vector<float> values;  // words.size() x dim, row-major: vector of word i at values[i*dim]
+  std::unordered_map<std::string, int> index;
+  std::string format;  // "word2vec-text" | "glove-text" | "word2vec-binary"
+  const float* vector(int i) const { return values.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(dim); }
+  int find(const std::string& w) const {
+    auto it = index.find(w);
+    return it == index.end() ? -1 : it->second;
+  }
+};
+
+// Throws InputError "path:line: ..." for a wrong dimension, a header count that disagrees with
+// the lines, a malformed number, a duplicate word, a truncated binary file.
+PretrainedEmbeddings read_embeddings(const std::string& path);
+
+}  // namespace medner

@@ -1,0 +1,139 @@
+#include "train/dataset.h"
+
+#include "core/error.h"
+#include "data/utf8.h"
+#include "train/ner_network.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace medner {
+
+namespace {
+
+std::string char_string(char32_t c) {
+  std::string s;
+  utf8_append(s, c);
+  return s;
+}
+
+}  // namespace
+
+Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Corpus*>& extra,
+                                const PretrainedEmbeddings* pretrained, const WordOptions& options,
+                                TagScheme scheme) {
+  Vocabularies v;
+  v.word_options = options;
+  v.scheme = scheme;
+  v.words.add(kPadToken);
+  v.words.add(kUnkToken);
+  v.chars.add(kPadToken);
+  v.chars.add(kUnkToken);
+  const TagScheme from = detect_tag_scheme(train);
+  std::vector<std::string> tags;
+  for (const Sentence& s : train.sentences) {
+    for (const std::string& tok : s.tokens) {
+      v.words.add(normalize_word(tok, options));
+      for (char32_t c : token_chars(tok)) v.chars.add(char_string(c));
+    }
+    for (const std::string& t : convert_tags(s.tags, from, scheme))
+      if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  }
+  std::sort(tags.begin(), tags.end(), [](const std::string& a, const std::string& b) {
+    if (a == "O" || b == "O") return a == "O" && b != "O";
+    return a < b;
+  });
+  if (std::find(tags.begin(), tags.end(), "O") == tags.end()) tags.insert(tags.begin(), "O");
+  for (const std::string& t : tags) v.tags.add(t);
+  if (pretrained != nullptr)
+    for (const Corpus* c : extra)
+      for (const Sentence& s : c->sentences)
+        for (const std::string& tok : s.tokens) {
+          std::string w = normalize_word(tok, options);
+          if (v.words.find(w) < 0 && pretrained->find(w) >= 0) v.words.add(w);
+        }
+  return v;
+}
+
+namespace {
+
+Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
+               const std::vector<const Sentence*>& tagged, const Vocabularies& vocab, TagScheme from,
+               const std::string& path) {
+  Dataset d;
+  std::unordered_map<std::string, int> form_ids;
+  d.forms.offsets.push_back(0);
+  d.word_counts.assign(static_cast<std::size_t>(vocab.words.size()), 0);
+  d.sentences.reserve(token_lists.size());
+  for (std::size_t i = 0; i < token_lists.size(); ++i) {
+    const auto& toks = *token_lists[i];
+    EncodedSentence e;
+    for (const std::string& tok : toks) {
+      int w = vocab.words.find(normalize_word(tok, vocab.word_options));
+      if (w < 0) w = kUnkId;
+      e.words.push_back(w);
+      ++d.word_counts[static_cast<std::size_t>(w)];
+      e.casing.push_back(casing_category(tok));
+      auto [it, added] = form_ids.emplace(tok, d.forms.size());
+      if (added) {
+        for (char32_t c : token_chars(tok)) {
+          int id = vocab.chars.find(char_string(c));
+          d.forms.chars.push_back(id < 0 ? kUnkId : id);
+        }
+        d.forms.offsets.push_back(static_cast<int>(d.forms.chars.size()));
+      }
+      e.forms.push_back(it->second);
+    }
+    if (!tagged.empty()) {
+      const Sentence& s = *tagged[i];
+      std::vector<std::string> tags = convert_tags(s.tags, from, vocab.scheme);
+      for (std::size_t k = 0; k < tags.size(); ++k) {
+        int id = vocab.tags.find(tags[k]);
+        if (id < 0)
+          throw InputError(fmt::format("{}:{}: tag '{}' does not occur in the training data", path,
+                                       s.line + static_cast<int>(k), s.tags[k]));
+        e.tags.push_back(id);
+      }
+    }
+    d.tokens += static_cast<long>(toks.size());
+    d.sentences.push_back(std::move(e));
+  }
+  return d;
+}
+
+}  // namespace
+
+Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags) {
+  std::vector<const std::vector<std::string>*> toks;
+  std::vector<const Sentence*> tagged;
+  for (const Sentence& s : corpus.sentences) {
+    toks.push_back(&s.tokens);
+    if (with_tags) tagged.push_back(&s);
+  }
+  TagScheme from = with_tags ? detect_tag_scheme(corpus) : TagScheme::IOB2;
+  return encode(toks, tagged, vocab, from, corpus.path);
+}
+
+Dataset encode_tokens(const std::vector<std::vector<std::string>>& sentences, const Vocabularies& vocab) {
+  std::vector<const std::vector<std::string>*> toks;
+  for (const auto& s : sentences) toks.push_back(&s);
+  return encode(toks, {}, vocab, TagScheme::IOB2, "");
+}
+
+int load_pretrained_vectors(const PretrainedEmbeddings& pretrained, const Vocabularies& vocab,
+                            NerNetwork& net, const std::string& path) {
+  auto table = net.params().value(net.word_embedding().table());
+  if (pretrained.dim != table.rows())
+    throw InputError(fmt::format("{}: vectors have {} dimensions but --word-dim is {}", path,
+                                 pretrained.dim, table.rows()));
+  int found = 0;
+  for (int w = 2; w < vocab.words.size(); ++w) {
+    int p = pretrained.find(vocab.words.at(w));
+    if (p < 0) continue;
+    for (int d = 0; d < pretrained.dim; ++d) table(d, w) = static_cast<real>(pretrained.vector(p)[d]);
+    ++found;
+  }
+  return found;
+}
+
+}  // namespace medner

@@ -1,0 +1,73 @@
+#include "train/ner_network.h"
+
+#include "core/error.h"
+#include "data/word_features.h"
+#include "ops/concat_slice.h"
+#include "ops/dropout.h"
+#include "ops/loss.h"
+#include "ops/lookup.h"
+
+namespace medner {
+
+NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config) {
+  const auto L = static_cast<Index>(config.tags.size());
+  MEDNER_CHECK(L > 0 && config.words > 0, "network needs tags and a word vocabulary");
+  words_ = Embedding(store_, "words", config.word_dim, config.words, init, /*sparse=*/true);
+  Index in = config.word_dim;
+  if (config.casing) {
+    casing_ = Embedding(store_, "casing", config.casing_dim, kCasingCount, init, /*sparse=*/false);
+    in += config.casing_dim;
+  }
+  if (config.char_encoder.kind != CharEncoderKind::None) {
+    chars_ = CharEncoder(store_, "chars", config.char_encoder, config.chars, init);
+    in += chars_.output_dim();
+  }
+  bilstm_ = BiLstm(store_, "bilstm", in, config.hidden, config.layers, init);
+  output_ = Linear(store_, "output", bilstm_.output_dim(), L, init);
+  if (config.crf) {
+    crf_ = std::make_unique<Crf>(store_, "crf", L);
+    if (config.constraints) crf_->set_constraints(crf_constraints(config.tags, config.tag_scheme));
+  }
+  store_.finalize();
+}
+
+NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const {
+  const Index N = static_cast<Index>(batch.T) * batch.B;
+  NodeId parts[3];
+  int n = 0;
+  parts[n++] = words_(tape, store_, batch.words.data(), N);
+  if (config_.casing) parts[n++] = casing_(tape, store_, batch.casing.data(), N);
+  if (config_.char_encoder.kind != CharEncoderKind::None) {
+    const Index forms = static_cast<Index>(batch.form_offsets.size()) - 1;
+    NodeId per_form = chars_(tape, store_, batch.form_chars.data(), batch.form_offsets.data(), forms);
+    parts[n++] = gather_columns(tape, per_form, batch.position_form.data(), N);  // padding -> 0
+  }
+  NodeId x = n == 1 ? parts[0] : concat_rows(tape, parts, n);
+  const real p = config_.dropout;
+  if (train) x = dropout(tape, x, p, *rng, true);
+  NodeId h = bilstm_(tape, store_, x, batch.B, batch.lengths.data(), p, rng, train).states;
+  if (train) h = dropout(tape, h, p, *rng, true);
+  return output_(tape, store_, h);
+}
+
+NodeId NerNetwork::loss(Tape& tape, const Batch& batch, Rng& rng, bool train) const {
+  NodeId e = emissions(tape, batch, &rng, train);
+  if (crf_) return crf_->nll(tape, e, batch.B, batch.lengths.data(), batch.tags.data());
+  return softmax_nll(tape, e, batch.tags.data(), static_cast<Index>(batch.tags.size()));
+}
+
+std::vector<std::vector<int>> NerNetwork::decode(Tape& tape, const Batch& batch) const {
+  NodeId e = emissions(tape, batch, nullptr, false);
+  auto E = tape.value(e);
+  if (crf_) return crf_->viterbi_batch(E, batch.B, batch.lengths.data());
+  std::vector<std::vector<int>> out(static_cast<std::size_t>(batch.B));
+  for (int b = 0; b < batch.B; ++b)
+    for (int t = 0; t < batch.lengths[static_cast<std::size_t>(b)]; ++t) {
+      Index best;
+      E.col(static_cast<Index>(t) * batch.B + b).maxCoeff(&best);
+      out[static_cast<std::size_t>(b)].push_back(static_cast<int>(best));
+    }
+  return out;
+}
+
+}  // namespace medner

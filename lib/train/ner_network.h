@@ -1,0 +1,69 @@
+// The tagger network: [word embedding; casing embedding; char encoder] -> dropout -> BiLSTM
+// (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns its ParamStore.
+//
+// Input is a Batch (data/batch.h): padded, time-major, N = T*B positions.
+#pragma once
+
+#include "core/params.h"
+#include "core/rng.h"
+#include "core/tape.h"
+#include "crf/crf_layer.h"
+#include "data/batch.h"
+#include "layers/char_encoder.h"
+#include "layers/embedding.h"
+#include "layers/linear.h"
+#include "layers/lstm.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace medner {
+
+struct NetworkConfig {
+  Index words = 0, chars = 0;       // vocabulary sizes
+  std::vector<std::string> tags;    // labels, internal scheme
+  std::string tag_scheme = "iobes";
+  Index word_dim = 100;
+  bool casing = true;
+  Index casing_dim = 10;
+  CharEncoderConfig char_encoder;
+  Index hidden = 100;
+  int layers = 1;
+  real dropout = real(0.5);
+  bool crf = true;
+  bool constraints = true;
+};
+
+class NerNetwork {
+ public:
+  NerNetwork(const NetworkConfig& config, Rng& init);
+  NerNetwork(const NerNetwork&) = delete;
+  NerNetwork& operator=(const NerNetwork&) = delete;
+
+  ParamStore& params() { return store_; }
+  const ParamStore& params() const { return store_; }
+  const NetworkConfig& config() const { return config_; }
+  const Embedding& word_embedding() const { return words_; }
+
+  // Emission scores L x (T*B). Dropout only when train is set (rng then required).
+  NodeId emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const;
+  // Negative log-likelihood summed over the sentences of the batch (1 x 1).
+  NodeId loss(Tape& tape, const Batch& batch, Rng& rng, bool train) const;
+  // Best tag ids of each sentence (Viterbi, or per-token argmax for softmax).
+  std::vector<std::vector<int>> decode(Tape& tape, const Batch& batch) const;
+
+  bool has_crf() const { return crf_ != nullptr; }
+  const Crf& crf() const { return *crf_; }
+
+ private:
+  NetworkConfig config_;
+  ParamStore store_;
+  Embedding words_, casing_;
+  CharEncoder chars_;
+  BiLstm bilstm_;
+  Linear output_;
+  std::unique_ptr<Crf> crf_;
+};
+
+}  // namespace medner

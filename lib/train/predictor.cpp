@@ -1,0 +1,134 @@
+#include "train/predictor.h"
+
+#include "core/error.h"
+#include "train/batch_plan.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <memory>
+
+namespace medner {
+
+namespace {
+constexpr int kBatchTokens = 2048;
+constexpr int kBatchSentences = 64;
+
+std::vector<std::string> to_iob2(const std::vector<int>& ids, const Vocabularies& vocab) {
+  std::vector<std::string> tags;
+  tags.reserve(ids.size());
+  for (int id : ids) tags.push_back(vocab.tags.at(id));
+  return convert_tags(tags, vocab.scheme, TagScheme::IOB2);
+}
+
+// The same span in the internal scheme, as label ids (for the CRF span probability).
+std::vector<int> span_labels(const Span& s, const Vocabularies& vocab) {
+  std::vector<std::string> tags;
+  const int n = s.end - s.begin;
+  for (int k = 0; k < n; ++k) {
+    if (vocab.scheme == TagScheme::IOBES)
+      tags.push_back((n == 1 ? "S-" : k == 0 ? "B-" : k == n - 1 ? "E-" : "I-") + s.type);
+    else
+      tags.push_back((k == 0 ? "B-" : "I-") + s.type);
+  }
+  std::vector<int> ids;
+  for (const auto& t : tags) ids.push_back(vocab.tags.find(t));
+  return ids;
+}
+}  // namespace
+
+Predictor::Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads)
+    : net_(net), vocab_(vocab), threads_(threads > 0 ? threads : omp_get_max_threads()) {}
+
+template <class PerBatch>
+void Predictor::for_each_batch(const Dataset& data, PerBatch&& fn) const {
+  BatchPlan plan = plan_by_length(data.sentences, kBatchTokens, kBatchSentences);
+  std::vector<std::unique_ptr<Tape>> tapes;
+  for (int i = 0; i < threads_; ++i) tapes.push_back(std::make_unique<Tape>());
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+  for (int k = 0; k < plan.batches(); ++k) {
+    try {
+      Tape& tape = *tapes[static_cast<std::size_t>(omp_get_thread_num())];
+      std::vector<const EncodedSentence*> sents;
+      std::vector<int> index;
+      for (int i = plan.starts[static_cast<std::size_t>(k)]; i < plan.starts[static_cast<std::size_t>(k) + 1]; ++i) {
+        index.push_back(plan.order[static_cast<std::size_t>(i)]);
+        sents.push_back(&data.sentences[static_cast<std::size_t>(index.back())]);
+      }
+      std::vector<int> seen(static_cast<std::size_t>(data.forms.size()), -1);
+      Batch batch;
+      make_batch(sents, data.forms, seen, batch);
+      tape.clear();
+      fn(tape, batch, index);
+    } catch (...) {
+#pragma omp critical(medner_predict_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+std::vector<std::vector<std::string>> Predictor::tags(const Dataset& data) const {
+  std::vector<std::vector<std::string>> out(data.sentences.size());
+  for_each_batch(data, [&](Tape& tape, const Batch& batch, const std::vector<int>& index) {
+    std::vector<std::vector<int>> best = net_.decode(tape, batch);
+    for (std::size_t b = 0; b < index.size(); ++b)
+      out[static_cast<std::size_t>(index[b])] = to_iob2(best[b], vocab_);
+  });
+  return out;
+}
+
+std::vector<Prediction> Predictor::predict(const Dataset& data, bool confidence, int nbest) const {
+  std::vector<Prediction> out(data.sentences.size());
+  for_each_batch(data, [&](Tape& tape, const Batch& batch, const std::vector<int>& index) {
+    NodeId e = net_.emissions(tape, batch, nullptr, false);
+    auto E = tape.value(e);
+    const Index L = E.rows();
+    for (std::size_t b = 0; b < index.size(); ++b) {
+      const int len = batch.lengths[b];
+      Matrix emit(L, len);
+      for (int t = 0; t < len; ++t) emit.col(t) = E.col(static_cast<Index>(t) * batch.B + static_cast<Index>(b));
+      Prediction& p = out[static_cast<std::size_t>(index[b])];
+      std::vector<int> ids;
+      Matrix logp;  // softmax: per-token log-probabilities
+      if (net_.has_crf()) {
+        ids = net_.crf().viterbi(emit);
+      } else {
+        logp = emit;
+        for (int t = 0; t < len; ++t) {
+          real m = logp.col(t).maxCoeff();
+          logp.col(t).array() -= m + std::log((logp.col(t).array() - m).exp().sum());
+          Index best;
+          logp.col(t).maxCoeff(&best);
+          ids.push_back(static_cast<int>(best));
+        }
+      }
+      p.tags = to_iob2(ids, vocab_);
+      p.spans = extract_spans(p.tags);
+      if (confidence)
+        for (const Span& s : p.spans) {
+          std::vector<int> labels = span_labels(s, vocab_);
+          double c = 0;
+          if (std::find(labels.begin(), labels.end(), -1) != labels.end()) {
+            c = 0;  // the span needs a label the model never saw, e.g. S-X of a type only seen long
+          } else if (net_.has_crf()) {
+            c = static_cast<double>(net_.crf().span_probability(emit, s.begin, labels));
+          } else {
+            double lp = 0;
+            for (int k = 0; k < s.end - s.begin; ++k) lp += static_cast<double>(logp(labels[static_cast<std::size_t>(k)], s.begin + k));
+            c = std::exp(lp);
+          }
+          p.confidence.push_back(c);
+        }
+      if (nbest > 0 && net_.has_crf() && len > 0)
+        for (auto& [path, logprob] : net_.crf().kbest(emit, nbest))
+          p.nbest.emplace_back(to_iob2(path, vocab_), std::exp(static_cast<double>(logprob)));
+    }
+  });
+  return out;
+}
+
+}  // namespace medner

@@ -1,0 +1,42 @@
+// Tagging with a trained network: batches sorted by length, decoded in parallel (OpenMP over
+// batches, one inference Tape per thread), results returned in input order. Also the CRF
+// confidence of each predicted entity (marginal probability of the whole span) and k-best
+// sequences for medner-tag.
+#pragma once
+
+#include "data/tag_scheme.h"
+#include "train/dataset.h"
+#include "train/ner_network.h"
+
+#include <string>
+#include <vector>
+
+namespace medner {
+
+struct Prediction {
+  std::vector<std::string> tags;  // IOB2
+  std::vector<Span> spans;        // entities read from tags
+  std::vector<double> confidence; // per span: P(span labelled exactly so | sentence)
+  std::vector<std::pair<std::vector<std::string>, double>> nbest;  // IOB2 tags, probability
+};
+
+class Predictor {
+ public:
+  // threads <= 0: all cores.
+  Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads);
+  // Best tags (IOB2) of every sentence.
+  std::vector<std::vector<std::string>> tags(const Dataset& data) const;
+  // Tags plus span confidences and the k best sequences (k = 0: none).
+  std::vector<Prediction> predict(const Dataset& data, bool confidence, int nbest) const;
+  int threads() const { return threads_; }
+
+ private:
+  template <class PerBatch>
+  void for_each_batch(const Dataset& data, PerBatch&& fn) const;
+
+  const NerNetwork& net_;
+  const Vocabularies& vocab_;
+  int threads_;
+};
+
+}  // namespace medner

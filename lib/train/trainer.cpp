@@ -1,0 +1,343 @@
+#include "train/trainer.h"
+
+#include "core/error.h"
+#include "data/tag_scheme.h"
+#include "eval/metrics.h"
+#include "io/atomic_file.h"
+#include "optim/grad_clip.h"
+#include "optim/optimizer.h"
+#include "train/batch_plan.h"
+#include "train/predictor.h"
+#include "train/progress_bar.h"
+#include "train/trained_model.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+namespace medner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Where training stands; saved in checkpoints so that a resumed run continues exactly.
+struct Progress {
+  int epoch = 0;       // 0-based epoch in progress
+  int position = 0;    // next batch of the epoch's plan
+  int64_t step = 0;    // optimizer steps so far
+  int best_epoch = 0;  // 1-based, 0 = none yet
+  int bad_epochs = 0;
+  double best_f1 = -1;
+  double elapsed = 0;          // seconds of training before this process
+  double elapsed_to_best = 0;
+  double epoch_loss = 0;       // running sums of the epoch in progress
+  double epoch_tokens = 0;
+  double epoch_seconds = 0;
+  double total_tokens = 0, total_train_seconds = 0;
+  std::vector<std::string> log_records;  // JSON lines so far
+};
+
+// Per-thread training state: its own tape and gradients (STYLE.md section 8).
+struct Worker {
+  Tape tape;
+  GradBuffer grads;
+  Batch batch;
+  std::vector<int> seen;
+  std::vector<const EncodedSentence*> sentences;
+  double loss = 0;
+  long tokens = 0;
+};
+
+uint64_t mix(uint64_t seed, uint64_t step, uint64_t shard) {
+  uint64_t z = seed * 0x9E3779B97F4A7C15ULL ^ (step + 0x632BE59BD9B4E019ULL) * 0xBF58476D1CE4E5B9ULL ^ shard;
+  z = (z ^ (z >> 31)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 29);
+}
+
+std::string checkpoint_path(const TrainConfig& c) {
+  return c.checkpoint.empty() ? c.model + ".ckpt" : c.checkpoint;
+}
+
+void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
+                     const NerNetwork& net, Optimizer& opt, const Progress& p) {
+  ModelFile mf = to_model_file(stored, vocab, net, "checkpoint");
+  put_blob_u64s(mf, "progress", {static_cast<uint64_t>(p.epoch), static_cast<uint64_t>(p.position),
+                                 static_cast<uint64_t>(p.step), static_cast<uint64_t>(p.best_epoch),
+                                 static_cast<uint64_t>(p.bad_epochs), static_cast<uint64_t>(opt.steps())});
+  std::vector<real> reals = {static_cast<real>(p.best_f1)};
+  put_blob_reals(mf, "best_f1", reals);
+  // Doubles that must survive exactly: stored as their bit patterns.
+  std::vector<uint64_t> bits;
+  for (double d : {p.best_f1, p.elapsed, p.elapsed_to_best, p.epoch_loss, p.epoch_tokens,
+                   p.epoch_seconds, p.total_tokens, p.total_train_seconds}) {
+    uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    bits.push_back(u);
+  }
+  put_blob_u64s(mf, "progress_doubles", bits);
+  put_blob_strings(mf, "log_records", p.log_records);
+  for (auto& [name, buffer] : opt.state_buffers()) put_blob_reals(mf, "optim/" + name, *buffer);
+  save_model_file(path, mf);
+}
+
+void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, Progress& p) {
+  std::vector<uint64_t> v = get_blob_u64s(mf, "progress", path);
+  std::vector<uint64_t> d = get_blob_u64s(mf, "progress_doubles", path);
+  if (v.size() != 6 || d.size() != 8) throw InputError(path + ": checkpoint progress record is malformed");
+  p.epoch = static_cast<int>(v[0]);
+  p.position = static_cast<int>(v[1]);
+  p.step = static_cast<int64_t>(v[2]);
+  p.best_epoch = static_cast<int>(v[3]);
+  p.bad_epochs = static_cast<int>(v[4]);
+  opt.set_steps(static_cast<int64_t>(v[5]));
+  double* fields[] = {&p.best_f1, &p.elapsed, &p.elapsed_to_best, &p.epoch_loss, &p.epoch_tokens,
+                      &p.epoch_seconds, &p.total_tokens, &p.total_train_seconds};
+  for (std::size_t i = 0; i < 8; ++i) std::memcpy(fields[i], &d[i], sizeof(double));
+  p.log_records = get_blob_strings(mf, "log_records", path);
+  for (auto& [name, buffer] : opt.state_buffers())
+    get_blob_reals(mf, "optim/" + name, path, buffer->data(), buffer->size());
+}
+
+std::vector<std::vector<std::string>> gold_iob2(const Corpus& c) {
+  TagScheme from = detect_tag_scheme(c);
+  std::vector<std::vector<std::string>> out;
+  out.reserve(c.sentences.size());
+  for (const Sentence& s : c.sentences) out.push_back(convert_tags(s.tags, from, TagScheme::IOB2));
+  return out;
+}
+
+}  // namespace
+
+TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, std::ostream& log,
+                         std::ostream& out) {
+  const auto t_start = Clock::now();
+  if (config.train.empty()) throw InputError("--train: a training file is required");
+  if (config.dev.empty()) throw InputError("--dev: a development file is required (early stopping)");
+  if (config.model.empty()) throw InputError("--model: an output model path is required");
+  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
+
+  Corpus train = read_conll(config.train);
+  validate_tags(train, detect_tag_scheme(train));
+  Corpus dev = read_conll(config.dev);
+  Corpus test;
+  if (!config.test.empty()) test = read_conll(config.test);
+
+  // Everything stored in the model: options that shape the network and the data.
+  ConfigMap stored;
+  for (const auto& kv : effective)
+    if (find_option(kv.first) != nullptr && find_option(kv.first)->stored) stored.push_back(kv);
+
+  const std::string ckpt = checkpoint_path(config);
+  Progress progress;
+  Vocabularies vocab;
+  std::unique_ptr<NerNetwork> net;
+  std::unique_ptr<ModelFile> resume_file;
+  if (config.resume) {
+    if (std::ifstream(ckpt).good()) {
+      resume_file = std::make_unique<ModelFile>(load_model_file(ckpt));
+      model_require_kind(*resume_file, "checkpoint", ckpt);
+      TrainedModel m = from_model_file(*resume_file, ckpt);
+      if (m.config != stored)
+        throw InputError(fmt::format("{}: the checkpoint was written with a different configuration; "
+                                     "resume with the same options", ckpt));
+      vocab = std::move(m.vocab);
+      net = std::move(m.net);
+      log << fmt::format("resuming from {}\n", ckpt);
+    } else {
+      log << fmt::format("no checkpoint at {}; starting a new run\n", ckpt);
+    }
+  }
+  if (!net) {
+    std::unique_ptr<PretrainedEmbeddings> pretrained;
+    if (!config.embeddings.empty())
+      pretrained = std::make_unique<PretrainedEmbeddings>(read_embeddings(config.embeddings));
+    WordOptions wo;
+    wo.lowercase = config.lowercase;
+    wo.normalize_digits = config.normalize_digits;
+    std::vector<const Corpus*> extra = {&dev};
+    if (!config.test.empty()) extra.push_back(&test);
+    vocab = build_vocabularies(train, extra, pretrained.get(), wo, parse_tag_scheme(config.tag_scheme));
+    Rng init(config.seed);
+    net = std::make_unique<NerNetwork>(network_config(config, vocab), init);
+    if (pretrained) {
+      int found = load_pretrained_vectors(*pretrained, vocab, *net, config.embeddings);
+      log << fmt::format("embeddings: {} of {} words have pretrained vectors ({}, {} dims)\n", found,
+                         vocab.words.size() - 2, pretrained->format, pretrained->dim);
+    }
+  }
+  if (config.freeze_embeddings) net->word_embedding().set_frozen(net->params(), true);
+
+  Dataset train_data = encode_corpus(train, vocab, true);
+  Dataset dev_data = encode_corpus(dev, vocab, false);
+  const auto dev_gold = gold_iob2(dev);
+  log << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
+                     "{} parameters; {} threads\n",
+                     train_data.sentences.size(), train_data.tokens, dev_data.sentences.size(),
+                     vocab.words.size(), vocab.chars.size(), vocab.tags.size(), net->params().size(), threads);
+
+  ParamStore& store = net->params();
+  std::unique_ptr<Optimizer> opt = make_optimizer(config.optimizer, store, static_cast<real>(config.momentum));
+  if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, progress);
+  resume_file.reset();
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<Worker>());
+    Worker& w = *workers.back();
+    w.grads.reset(store);
+    w.tape.set_grads(&w.grads);
+    w.tape.set_check_finite(config.check_finite);
+    w.seen.assign(static_cast<std::size_t>(train_data.forms.size()), -1);
+  }
+  std::vector<uint8_t> singleton(static_cast<std::size_t>(vocab.words.size()), 0);
+  for (std::size_t w = 2; w < singleton.size(); ++w) singleton[w] = train_data.word_counts[w] == 1;
+
+  Predictor predictor(*net, vocab, threads);
+  ProgressBar bar(log);
+  TrainSummary summary;
+  const auto session_start = Clock::now();
+  const double elapsed_before = progress.elapsed;
+  auto elapsed = [&] { return elapsed_before + seconds_since(session_start); };
+
+  while (progress.epoch < config.max_epochs && progress.bad_epochs < config.patience) {
+    const int epoch = progress.epoch;
+    BatchPlan plan = plan_epoch(train_data.sentences, config.batch_size, config.seed, epoch);
+    const real lr = static_cast<real>(config.lr / (1.0 + config.lr_decay * epoch));
+    while (progress.position < plan.batches()) {
+      const auto t_step = Clock::now();
+      const int k = progress.position;
+      std::vector<int> bounds = shard_bounds(plan.starts[static_cast<std::size_t>(k)],
+                                             plan.starts[static_cast<std::size_t>(k) + 1], threads);
+      std::exception_ptr error;
+#pragma omp parallel num_threads(threads)
+      {
+        const auto i = static_cast<std::size_t>(omp_get_thread_num());
+        Worker& w = *workers[i];
+        try {
+          w.grads.zero();
+          w.loss = 0;
+          w.tokens = 0;
+          if (bounds[i] < bounds[i + 1]) {
+            w.sentences.clear();
+            for (int s = bounds[i]; s < bounds[i + 1]; ++s)
+              w.sentences.push_back(&train_data.sentences[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(s)])]);
+            make_batch(w.sentences, train_data.forms, w.seen, w.batch);
+            Rng rng(mix(config.seed, static_cast<uint64_t>(progress.step), i));
+            if (config.singleton_unk > 0)
+              for (int& id : w.batch.words)
+                if (singleton[static_cast<std::size_t>(id)] && rng.uniform() < config.singleton_unk) id = kUnkId;
+            w.tape.clear();
+            NodeId loss = net->loss(w.tape, w.batch, rng, true);
+            w.loss = static_cast<double>(w.tape.scalar(loss));
+            w.tokens = w.batch.tokens();
+            if (std::isfinite(w.loss)) w.tape.backward(loss);
+          }
+        } catch (...) {
+#pragma omp critical(medner_train_error)
+          if (!error) error = std::current_exception();
+        }
+      }
+      if (error) std::rethrow_exception(error);
+      GradBuffer& grads = workers[0]->grads;
+      double loss = 0;
+      long tokens = 0;
+      for (int i = 0; i < threads; ++i) {
+        loss += workers[static_cast<std::size_t>(i)]->loss;
+        tokens += workers[static_cast<std::size_t>(i)]->tokens;
+        if (i > 0) grads.add(workers[static_cast<std::size_t>(i)]->grads);
+      }
+      if (config.l2 > 0) add_l2(store, grads, static_cast<real>(config.l2));
+      const real norm = clip_grad_norm(store, grads, static_cast<real>(config.clip));
+      if (!std::isfinite(loss) || !std::isfinite(static_cast<double>(norm))) {
+        std::string what = fmt::format("step {} (epoch {}, batch {} of {}): non-finite {}", progress.step + 1,
+                                       epoch + 1, k + 1, plan.batches(), std::isfinite(loss) ? "gradient" : "loss");
+        if (config.nan_policy == "stop")
+          throw NumericError(what + fmt::format("; training stopped, the last good checkpoint is {}", ckpt));
+        log << "warning: " << what << "; batch skipped\n";
+      } else {
+        opt->step(store, grads, lr);
+      }
+      ++progress.step;
+      ++progress.position;
+      const double dt = seconds_since(t_step);
+      progress.epoch_loss += loss;
+      progress.epoch_tokens += static_cast<double>(tokens);
+      progress.epoch_seconds += dt;
+      bar.update(epoch + 1, progress.position, plan.batches(), progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9));
+      if (config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
+          progress.position < plan.batches()) {
+        progress.elapsed = elapsed();
+        save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+      }
+    }
+    bar.clear();
+    // End of epoch: dev evaluation, early stopping, best model, checkpoint.
+    const double tok_s = progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9);
+    EvalReport dev_report = evaluate(dev_gold, predictor.tags(dev_data));
+    const double f1 = dev_report.overall.f1();
+    const bool improved = f1 > progress.best_f1;
+    if (improved) {
+      progress.best_f1 = f1;
+      progress.best_epoch = epoch + 1;
+      progress.bad_epochs = 0;
+      save_model_file(config.model, to_model_file(stored, vocab, *net, "model"));
+      progress.elapsed_to_best = elapsed();
+    } else {
+      ++progress.bad_epochs;
+    }
+    progress.total_tokens += progress.epoch_tokens;
+    progress.total_train_seconds += progress.epoch_seconds;
+    log << fmt::format("epoch {:3d}  loss {:10.2f}  train {:7.0f} tok/s  dev P {:6.2f} R {:6.2f} F1 {:6.2f}  "
+                       "best {:6.2f} (epoch {})  {:7.1f}s\n",
+                       epoch + 1, progress.epoch_loss, tok_s, dev_report.overall.precision(),
+                       dev_report.overall.recall(), f1, progress.best_f1, progress.best_epoch, elapsed());
+    progress.log_records.push_back(fmt::format(
+        "{{\"epoch\": {}, \"train_loss\": {}, \"train_tokens_per_s\": {}, \"lr\": {}, \"dev_precision\": {}, "
+        "\"dev_recall\": {}, \"dev_f1\": {}, \"best_f1\": {}, \"best_epoch\": {}, \"elapsed_s\": {}}}",
+        epoch + 1, progress.epoch_loss, tok_s, lr, dev_report.overall.precision(), dev_report.overall.recall(), f1,
+        progress.best_f1, progress.best_epoch, elapsed()));
+    if (!config.log.empty()) {
+      std::string text;
+      for (const auto& r : progress.log_records) text += r + "\n";
+      write_file_atomic(config.log, text);
+    }
+    ++progress.epoch;
+    progress.position = 0;
+    progress.epoch_loss = progress.epoch_tokens = progress.epoch_seconds = 0;
+    progress.elapsed = elapsed();
+    save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+  }
+
+  summary.epochs = progress.epoch;
+  summary.best_epoch = progress.best_epoch;
+  summary.best_dev_f1 = progress.best_f1;
+  summary.seconds_to_best = progress.elapsed_to_best;
+  summary.seconds = elapsed();
+  summary.tokens_per_second = progress.total_tokens / std::max(progress.total_train_seconds, 1e-9);
+  log << fmt::format("best dev F1 {:.2f} at epoch {} ({:.1f}s to best, {:.1f}s total)\n", summary.best_dev_f1,
+                     summary.best_epoch, summary.seconds_to_best, summary.seconds);
+  if (!config.test.empty()) {
+    TrainedModel best = load_trained_model(config.model);
+    Predictor p(*best.net, best.vocab, threads);
+    EvalReport r = evaluate(gold_iob2(test), p.tags(encode_corpus(test, best.vocab, false)));
+    summary.test_f1 = r.overall.f1();
+    log << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), summary.test_f1);
+  }
+  (void)out;
+  (void)t_start;
+  return summary;
+}
+
+}  // namespace medner
