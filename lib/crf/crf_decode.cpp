@@ -1,0 +1,131 @@
+// CRF inference on plain matrices: log-partition, Viterbi (single and batched), marginals and span
+// probabilities. Scratch comes from a CrfWorkspace that grows to the longest sentence seen; callers
+// that decode many sentences pass one in and the steady state allocates only the returned results.
+#include "core/error.h"
+#include "crf/crf.h"
+
+namespace medner {
+
+namespace {
+
+CrfCols sentence(const CrfMatrix& emissions) {
+  MEDNER_CHECK(emissions.cols() >= 1, "crf: a sentence needs at least one token, emissions are {}x{}",
+               emissions.rows(), emissions.cols());
+  return CrfCols(emissions.data(), emissions.rows(), emissions.cols(),
+                 Eigen::OuterStride<>(emissions.outerStride()));
+}
+
+CrfScores scores(CrfWorkspace& ws, const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,
+                 const CrfMatrix& end, const CrfConstraints* c) {
+  MEDNER_CHECK(emissions.rows() == trans.rows(), "crf: emissions have {} labels, trans is {}x{}",
+               emissions.rows(), trans.rows(), trans.cols());
+  return crf_make_scores(trans, start, end, c, CrfWorkspace::grow(ws.scores, crf_scores_size(trans.rows())));
+}
+
+CrfColsMut lattice(std::vector<real>& buf, Index L, Index T) {
+  return CrfColsMut(CrfWorkspace::grow(buf, static_cast<std::size_t>(L * T)), L, T, Eigen::OuterStride<>(L));
+}
+
+// Fills ws.path with the Viterbi path of e, returns its score; throws if no path is allowed.
+real viterbi_into(CrfWorkspace& ws, const CrfCols& e, const CrfScores& s) {
+  const auto n = static_cast<std::size_t>(e.rows() * e.cols());
+  const real best = crf_viterbi_path(e, s, CrfWorkspace::grow(ws.delta, n), CrfWorkspace::grow(ws.bp, n),
+                                     CrfWorkspace::grow(ws.path, static_cast<std::size_t>(e.cols())));
+  MEDNER_CHECK(best > kCrfNegInf, "crf_viterbi: the constraints allow no label sequence of length {}",
+               e.cols());
+  return best;
+}
+
+}  // namespace
+
+real crf_log_partition(const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,
+                       const CrfMatrix& end, const CrfConstraints* constraints, CrfWorkspace* ws) {
+  CrfWorkspace local;
+  CrfWorkspace& w = ws != nullptr ? *ws : local;
+  const CrfCols e = sentence(emissions);
+  const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  return crf_forward(e, s, lattice(w.alpha, e.rows(), e.cols()));
+}
+
+std::vector<int> crf_viterbi(const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,
+                             const CrfMatrix& end, const CrfConstraints* constraints, real* score,
+                             CrfWorkspace* ws) {
+  CrfWorkspace local;
+  CrfWorkspace& w = ws != nullptr ? *ws : local;
+  const CrfCols e = sentence(emissions);
+  const real best = viterbi_into(w, e, scores(w, emissions, trans, start, end, constraints));
+  if (score != nullptr) *score = best;
+  return std::vector<int>(w.path.begin(), w.path.begin() + e.cols());
+}
+
+Matrix crf_marginals(const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,
+                     const CrfMatrix& end, const CrfConstraints* constraints, CrfWorkspace* ws) {
+  CrfWorkspace local;
+  CrfWorkspace& w = ws != nullptr ? *ws : local;
+  const CrfCols e = sentence(emissions);
+  const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  const Index L = e.rows(), T = e.cols();
+  CrfColsMut alpha = lattice(w.alpha, L, T);
+  CrfColsMut beta = lattice(w.beta, L, T);
+  const real lz = crf_forward(e, s, alpha);
+  MEDNER_CHECK(lz > kCrfNegInf, "crf_marginals: the constraints allow no label sequence of length {}", T);
+  crf_backward(e, s, beta);
+  // P(y_t = j) = exp(alpha_t(j) + beta_t(j) - log Z)
+  return (alpha.array() + beta.array() - lz).exp().matrix();
+}
+
+real crf_span_probability(const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,
+                          const CrfMatrix& end, int begin, const std::vector<int>& labels,
+                          const CrfConstraints* constraints, CrfWorkspace* ws) {
+  CrfWorkspace local;
+  CrfWorkspace& w = ws != nullptr ? *ws : local;
+  const CrfCols e = sentence(emissions);
+  const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  const Index L = e.rows(), T = e.cols();
+  const auto n = static_cast<Index>(labels.size());
+  MEDNER_CHECK(n >= 1 && begin >= 0 && begin + n <= T, "crf_span_probability: span [{}, {}) in a sentence of {} tokens",
+               begin, begin + n, T);
+  for (int y : labels) MEDNER_CHECK(y >= 0 && y < L, "crf_span_probability: label {} with L = {}", y, L);
+  CrfColsMut alpha = lattice(w.alpha, L, T);
+  CrfColsMut beta = lattice(w.beta, L, T);
+  const real lz = crf_forward(e, s, alpha);
+  MEDNER_CHECK(lz > kCrfNegInf, "crf_span_probability: the constraints allow no label sequence of length {}", T);
+  crf_backward(e, s, beta);
+  // P(y[b .. b+n) = l) = exp(alpha_b(l_0) + sum_{k=1}^{n-1} (trans(l_{k-1}, l_k) + emit(l_k, b+k))
+  //                          + beta_{b+n-1}(l_{n-1}) - log Z)
+  const auto trans_e = s.trans_m();
+  real logp = alpha(labels[0], begin);
+  for (Index k = 1; k < n; ++k) {
+    const int prev = labels[static_cast<std::size_t>(k - 1)], cur = labels[static_cast<std::size_t>(k)];
+    logp += trans_e(prev, cur) + e(cur, begin + k);
+  }
+  logp += beta(labels.back(), begin + n - 1) - lz;
+  return std::exp(logp);
+}
+
+std::vector<std::vector<int>> crf_viterbi_batch(const CrfMatrix& emissions, const CrfMatrix& trans,
+                                                const CrfMatrix& start, const CrfMatrix& end, Index batch,
+                                                const int* lengths, const CrfConstraints* constraints,
+                                                CrfWorkspace* ws) {
+  MEDNER_CHECK(batch >= 1 && emissions.cols() % batch == 0,
+               "crf_viterbi_batch: emissions {}x{} are not L x (T*B) with B = {}", emissions.rows(),
+               emissions.cols(), batch);
+  CrfWorkspace local;
+  CrfWorkspace& w = ws != nullptr ? *ws : local;
+  const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  const Index L = emissions.rows(), T = emissions.cols() / batch;
+  const Eigen::OuterStride<> batch_stride(emissions.outerStride() * batch);
+  std::vector<std::vector<int>> paths(static_cast<std::size_t>(batch));
+  for (Index b = 0; b < batch; ++b) {
+    const Index len = lengths[b];
+    MEDNER_CHECK(len >= 0 && len <= T, "crf_viterbi_batch: lengths[{}] = {}, the batch has T = {}", b, len, T);
+    if (len == 0) continue;
+    // Sentence b: columns b, b + B, b + 2B, ... of the time-major batch.
+    const CrfCols e(emissions.data() + b * emissions.outerStride(), L, len, batch_stride);
+    viterbi_into(w, e, s);
+    paths[static_cast<std::size_t>(b)].assign(w.path.begin(), w.path.begin() + len);
+  }
+  return paths;
+}
+
+}  // namespace medner
