@@ -18,11 +18,11 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
     MEDNER_CHECK(lengths_in[b] >= 0 && lengths_in[b] <= T, "length {} outside [0, {}]", lengths_in[b], T);
     lengths[b] = lengths_in[b];
   }
-  // Saved for backward: activated gates (4H x TB) and cell states (H x TB).
+  // Saved for backward: activated gates (4H x TB), cell states and their tanh (H x TB each).
   real* gates = tape.scratch<real>(static_cast<std::size_t>(4 * H * T * B));
-  real* cells = tape.scratch<real>(static_cast<std::size_t>(H * T * B));
+  real* cells = tape.scratch<real>(static_cast<std::size_t>(2 * H * T * B));
   {  // forward; a block so the backward closure can reuse the short names
-    MatrixMap A(gates, 4 * H, T * B), C(cells, H, T * B);
+    MatrixMap A(gates, 4 * H, T * B), C(cells, H, T * B), TC(cells + H * T * B, H, T * B);
     auto X = tape.value(xproj), Wh = tape.value(W_h), Hs = tape.value(y);
     for (Index t = 0; t < T; ++t) {
       auto a = A.middleCols(t * B, B);
@@ -40,7 +40,9 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
       else
         c = a.middleRows(H, H).cwiseProduct(C.middleCols((t - 1) * B, B)) +
             a.topRows(H).cwiseProduct(a.bottomRows(H));
-      Hs.middleCols(t * B, B) = a.middleRows(2 * H, H).cwiseProduct(c.array().tanh().matrix());
+      auto tc = TC.middleCols(t * B, B);
+      tc = c.array().tanh().matrix();
+      Hs.middleCols(t * B, B) = a.middleRows(2 * H, H).cwiseProduct(tc);
       for (Index b = 0; b < B; ++b) {
         if (t < lengths[b]) continue;  // hold the state past the end of sequence b
         if (t == 0) {
@@ -61,7 +63,7 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
   //   dh_{t-1} = W_h^T da_t;  dxproj_t = da_t;  dW_h = sum_t da_t h_{t-1}^T (one GEMM at the end)
   // A held (masked) step is the identity: dh and dc pass through and da = 0.
   tape.set_backward(y, [y, xproj, W_h, gates, cells, lengths, H, T, B](Tape& t) {
-    MatrixMap A(gates, 4 * H, T * B), C(cells, H, T * B);
+    MatrixMap A(gates, 4 * H, T * B), C(cells, H, T * B), TC(cells + H * T * B, H, T * B);
     auto Hs = t.value(y), dHs = t.grad(y), Wh = t.value(W_h);
     real* dgates = t.scratch<real>(static_cast<std::size_t>(4 * H * T * B));
     real* carry = t.scratch<real>(static_cast<std::size_t>(4 * H * B));
@@ -77,7 +79,7 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
       hold_c = dc;
       auto i = a.topRows(H).array(), f = a.middleRows(H, H).array();
       auto o = a.middleRows(2 * H, H).array(), g = a.bottomRows(H).array();
-      auto tc = C.middleCols(s * B, B).array().tanh();
+      auto tc = TC.middleCols(s * B, B).array();
       dc.array() += dh.array() * o * (1 - tc.square());
       da.middleRows(2 * H, H) = (dh.array() * tc * o * (1 - o)).matrix();
       da.topRows(H) = (dc.array() * g * i * (1 - i)).matrix();

@@ -1,0 +1,141 @@
+#include "train/tagging.h"
+
+#include "core/error.h"
+#include "data/tokenizer.h"
+#include "data/utf8.h"
+#include "train/predictor.h"
+
+#include <algorithm>
+#include <istream>
+#include <ostream>
+
+namespace medner {
+
+std::vector<std::pair<std::vector<std::string>, double>> merge_kbest(
+    const std::vector<std::vector<std::pair<std::vector<std::string>, double>>>& parts, int k) {
+  std::vector<std::pair<std::vector<std::string>, double>> acc = {{{}, 1.0}};
+  for (const auto& part : parts) {
+    std::vector<std::pair<std::vector<std::string>, double>> next;
+    for (const auto& a : acc)
+      for (const auto& p : part) {
+        std::vector<std::string> tags = a.first;
+        tags.insert(tags.end(), p.first.begin(), p.first.end());
+        next.emplace_back(std::move(tags), a.second * p.second);
+      }
+    std::stable_sort(next.begin(), next.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+    if (static_cast<int>(next.size()) > k) next.resize(static_cast<std::size_t>(k));
+    acc = std::move(next);
+  }
+  return acc;
+}
+
+namespace {
+
+// One input unit (a text line or a CoNLL sentence) and the sentences it was split into.
+struct Unit {
+  TaggedSentence tagged;
+  std::u32string chars;                 // text decoded, for entity strings
+  std::vector<std::size_t> sentence_ids;  // into the chunk's sentence list
+  std::vector<std::size_t> first_token;   // index of each sentence's first token in tagged.tokens
+};
+
+void tag_units(const TrainedModel& model, std::vector<Unit>& units,
+               std::vector<std::vector<std::string>>& sentences, const TagOptions& o) {
+  Dataset data = encode_tokens(sentences, model.vocab);
+  Predictor predictor(*model.net, model.vocab, o.threads);
+  std::vector<Prediction> preds = predictor.predict(data, true, o.nbest);
+  for (Unit& u : units) {
+    std::vector<std::vector<std::pair<std::vector<std::string>, double>>> parts;
+    for (std::size_t k = 0; k < u.sentence_ids.size(); ++k) {
+      const Prediction& p = preds[u.sentence_ids[k]];
+      const std::size_t base = u.first_token[k];
+      u.tagged.tags.insert(u.tagged.tags.end(), p.tags.begin(), p.tags.end());
+      for (std::size_t s = 0; s < p.spans.size(); ++s) {
+        TaggedEntity e;
+        e.begin = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].begin)].begin;
+        e.end = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].end) - 1].end;
+        e.type = p.spans[s].type;
+        e.text = utf8_encode(std::u32string_view(u.chars).substr(e.begin, e.end - e.begin));
+        e.confidence = p.confidence[s];
+        u.tagged.entities.push_back(std::move(e));
+      }
+      if (o.nbest > 0) parts.push_back(p.nbest);
+    }
+    if (o.nbest > 0 && !parts.empty()) u.tagged.nbest = merge_kbest(parts, o.nbest);
+  }
+}
+
+// Registers tokens [first, first + n) of unit u as sentences for the tagger, cut into pieces of
+// at most kMaxSentence tokens: a 10 MB line without a sentence end must not become one
+// multi-million-step LSTM sequence (memory grows with sentence length).
+constexpr std::size_t kMaxSentence = 1000;
+
+void add_sentences(Unit& u, std::size_t first, const std::vector<std::string>& words,
+                   std::vector<std::vector<std::string>>& sentences) {
+  for (std::size_t at = 0; at < words.size(); at += kMaxSentence) {
+    std::size_t end = std::min(words.size(), at + kMaxSentence);
+    u.sentence_ids.push_back(sentences.size());
+    u.first_token.push_back(first + at);
+    sentences.emplace_back(words.begin() + static_cast<std::ptrdiff_t>(at), words.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+}
+
+}  // namespace
+
+long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
+                const TagOptions& o) {
+  BratState brat;
+  long written = 0;
+  auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
+    tag_units(model, units, sentences, o);
+    for (const Unit& u : units) write_tagged(out, u.tagged, o.format, &brat);
+    out.flush();
+    if (!out) throw IoError(name + ": cannot write the output");
+    written += static_cast<long>(units.size());
+    units.clear();
+    sentences.clear();
+  };
+  std::vector<Unit> units;
+  std::vector<std::vector<std::string>> sentences;
+  if (!o.text_input) {
+    Corpus corpus = read_conll(in, name);
+    for (const Sentence& s : corpus.sentences) {
+      Unit u;
+      u.tagged = tagged_from_words(s.tokens);
+      u.chars = utf8_decode(u.tagged.text);
+      add_sentences(u, 0, s.tokens, sentences);
+      units.push_back(std::move(u));
+      if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
+    }
+    if (!units.empty()) flush(units, sentences);
+    return written;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    Unit u;
+    u.tagged.text = utf8_repair(line);  // offsets refer to the repaired text (same code points)
+    u.chars = utf8_decode(u.tagged.text);
+    for (std::vector<Token>& sent : tokenize_sentences(u.tagged.text)) {
+      const std::size_t first = u.tagged.tokens.size();
+      std::vector<std::string> words;
+      for (Token& t : sent) {
+        words.push_back(t.text);
+        u.tagged.tokens.push_back(std::move(t));
+      }
+      add_sentences(u, first, words, sentences);
+    }
+    units.push_back(std::move(u));
+    if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
+  }
+  if (in.bad()) throw IoError(name + ": read failed");
+  if (!units.empty()) flush(units, sentences);
+  return written;
+}
+
+std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
+  Predictor predictor(*model.net, model.vocab, threads);
+  return predictor.tags(encode_corpus(corpus, model.vocab, false));
+}
+
+}  // namespace medner

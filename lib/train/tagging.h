@@ -1,0 +1,36 @@
+// Using a trained model: tag a stream of raw text or CoNLL sentences (medner-tag), and tag a gold
+// CoNLL file and score it (medner-eval --model).
+#pragma once
+
+#include "data/tag_output.h"
+#include "eval/metrics.h"
+#include "train/trained_model.h"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace medner {
+
+struct TagOptions {
+  bool text_input = true;  // raw text, one document per line; false: CoNLL sentences
+  OutputFormat format = OutputFormat::Jsonl;
+  int threads = 0;         // 0: all cores
+  int nbest = 0;           // add the K best tag sequences (CRF models)
+  int chunk_lines = 2000;  // lines read, tagged in parallel and written per round
+};
+
+// Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
+// input units (lines or sentences) written.
+long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
+                const TagOptions& options);
+
+// Tags the sentences of a gold corpus; returns IOB2 tags per sentence.
+std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads);
+
+// The K best joint sequences of independent parts (best first), each part given best first as
+// (tags, probability): the product distribution's top K, tags concatenated.
+std::vector<std::pair<std::vector<std::string>, double>> merge_kbest(
+    const std::vector<std::vector<std::pair<std::vector<std::string>, double>>>& parts, int k);
+
+}  // namespace medner
