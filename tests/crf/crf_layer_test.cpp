@@ -12,21 +12,30 @@
 #include <new>
 
 // Counts every global operator new in this test binary, so a test can assert that a code region
-// makes no heap allocation through new (std::vector, std::string, ...).
+// makes no heap allocation through new (std::vector, std::string, ...). Every plain and nothrow
+// form is replaced, all on malloc/free, so that under ASan allocation and release still pair up
+// (the over-aligned forms are left to the runtime, which pairs them itself).
 namespace {
 std::atomic<long> g_news{0};
+void* counted_malloc(std::size_t n) {
+  ++g_news;
+  return std::malloc(n == 0 ? 1 : n);
+}
 }  // namespace
 
 void* operator new(std::size_t n) {
-  ++g_news;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  if (void* p = counted_malloc(n)) return p;
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t n) { return ::operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 using namespace medner;
 using medner::test::grad_check;
