@@ -1,0 +1,161 @@
+// medner-eval: scores tagged CoNLL data exactly like the CoNLL-2000 conlleval script (text,
+// Markdown or JSON report), or prints corpus statistics. Thin on purpose: options are parsed
+// here, everything else is lib/eval. Exit codes: 0 ok, 1 bad input or runtime failure (one line
+// "error: ..." on stderr), 2 usage error.
+#include <cxxopts.hpp>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "data/conll.h"
+#include "data/corpus_stats.h"
+#include "eval/eval_input.h"
+#include "eval/report.h"
+#include "eval/stats_report.h"
+
+namespace {
+
+constexpr const char* kStdin = "-";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class Mode {
+  Help,
+  ScoreConlleval,  // --pred FILE (conlleval's format: token ... gold predicted)
+  ScorePair,       // --gold GOLD --pred PRED
+  Stats,           // --stats FILE...
+};
+
+struct EvalArgs {
+  Mode mode = Mode::Help;
+  std::string gold;
+  std::string pred;
+  std::vector<std::string> files;
+  medner::ReportFormat format = medner::ReportFormat::Text;
+};
+
+cxxopts::Options make_options() {
+  cxxopts::Options o("medner-eval",
+                     "Score tagged CoNLL data exactly like conlleval (exact-match chunks, micro\n"
+                     "P/R/F1 overall and per type), or print corpus statistics.\n\n"
+                     "  medner-eval --pred FILE              FILE: token [columns] gold predicted\n"
+                     "  medner-eval --gold GOLD --pred PRED  two CoNLL files with the same tokens\n"
+                     "  medner-eval --stats FILE...\n\n"
+                     "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.");
+  o.positional_help("[FILE...]");
+  // clang-format off
+  o.add_options()
+      ("pred", "predictions: alone, a conlleval-format file (token [columns] gold predicted); "
+               "with --gold, a CoNLL file (token [columns] predicted)",
+       cxxopts::value<std::string>(), "FILE")
+      ("gold", "gold CoNLL file (token [columns] tag) with the same tokens as --pred",
+       cxxopts::value<std::string>(), "FILE")
+      ("stats", "print sentences, tokens, chunks per type, tag scheme and longest sentence of "
+                "each FILE",
+       cxxopts::value<bool>())
+      ("format", "report format: text (conlleval's layout), markdown or json",
+       cxxopts::value<std::string>()->default_value("text"), "F")
+      ("files", "files for --stats", cxxopts::value<std::vector<std::string>>())
+      ("h,help", "print this help");
+  // clang-format on
+  o.parse_positional({"files"});
+  return o;
+}
+
+EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
+  cxxopts::ParseResult r = options.parse(argc, argv);
+  EvalArgs a;
+  if (r.count("help") != 0) return a;  // Mode::Help
+  try {
+    a.format = medner::parse_report_format(r["format"].as<std::string>());
+  } catch (const medner::InputError& e) {
+    throw UsageError(std::string("--format: ") + e.what());
+  }
+  if (r.count("gold") != 0) a.gold = r["gold"].as<std::string>();
+  if (r.count("pred") != 0) a.pred = r["pred"].as<std::string>();
+  if (r.count("files") != 0) a.files = r["files"].as<std::vector<std::string>>();
+  const bool stats = r.count("stats") != 0 && r["stats"].as<bool>();
+
+  if (stats) {
+    if (!a.gold.empty() || !a.pred.empty()) {
+      throw UsageError("--stats cannot be combined with --gold or --pred");
+    }
+    if (a.files.empty()) throw UsageError("--stats needs at least one FILE");
+    a.mode = Mode::Stats;
+    return a;
+  }
+  if (!a.files.empty()) {
+    throw UsageError("unexpected argument '" + a.files.front() +
+                     "' (files without an option "
+                     "are for --stats)");
+  }
+  if (a.pred.empty()) {
+    throw UsageError(a.gold.empty() ? "nothing to do: give --pred FILE, --gold GOLD --pred PRED, "
+                                      "or --stats FILE..."
+                                    : "--gold needs --pred PRED");
+  }
+  if (a.gold == kStdin && a.pred == kStdin)
+    throw UsageError("--gold and --pred cannot both be '-'");
+  a.mode = a.gold.empty() ? Mode::ScoreConlleval : Mode::ScorePair;
+  return a;
+}
+
+medner::Corpus read_corpus(const std::string& path) {
+  return path == kStdin ? medner::read_conll(std::cin, "<stdin>") : medner::read_conll(path);
+}
+
+// The work of each mode; returns what goes to stdout.
+std::string run(const EvalArgs& a) {
+  using namespace medner;
+  switch (a.mode) {
+    case Mode::ScoreConlleval: {
+      EvalInput in =
+          a.pred == kStdin ? read_conlleval(std::cin, "<stdin>") : read_conlleval(a.pred);
+      return format_report(evaluate(in), a.format);
+    }
+    case Mode::ScorePair: {
+      Corpus gold = read_corpus(a.gold);
+      Corpus pred = read_corpus(a.pred);
+      return format_report(evaluate(gold, pred), a.format);
+    }
+    case Mode::Stats: {
+      std::vector<CorpusStats> stats;
+      for (const std::string& f : a.files) stats.push_back(corpus_stats(read_corpus(f)));
+      return format_stats(stats, a.format);
+    }
+    case Mode::Help:
+      break;
+  }
+  MEDNER_CHECK(false, "run: unhandled mode {}", static_cast<int>(a.mode));
+  return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options options = make_options();
+  EvalArgs args;
+  try {
+    args = parse_args(options, argc, argv);
+  } catch (const std::exception& e) {  // cxxopts parse errors and UsageError
+    std::cerr << "error: " << e.what() << " (see medner-eval --help)\n";
+    return 2;
+  }
+  if (args.mode == Mode::Help) {
+    std::cout << options.help();
+    return 0;
+  }
+  try {
+    std::string out = run(args);
+    std::cout << out << std::flush;
+    if (!std::cout) throw medner::IoError("stdout: write failed");
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+// CoNLL column files: one token per line, token in the first column and tag in the last, columns
+// separated by tabs or runs of spaces, blank lines between sentences. The reader validates
+// everything (UTF-8, NUL bytes, column count, tag syntax) and reports bad input as InputError
+// "path:line: ..."; it does not check tag *sequences* (see validate_tags in tag_scheme.h).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace medner {
+
+struct Sentence {
+  std::vector<std::string> tokens;
+  std::vector<std::string> tags;
+  int line = 0;  // 1-based line of the first token; token k is on line + k
+};
+
+struct Corpus {
+  std::string path;
+  std::vector<Sentence> sentences;
+};
+
+// Reads a CoNLL file. Accepted: tabs or runs of spaces between columns, any number of columns
+// >= 2 (middle ones are ignored), -DOCSTART- lines (skipped; they end a sentence), any number of
+// blank lines, CRLF line ends, a missing final newline, a UTF-8 byte-order mark. Rejected with
+// InputError "path:line: ...": invalid UTF-8, NUL bytes, one-column lines, tags that are not
+// O / B-X / I-X / E-X / S-X, a file without sentences. IoError if the file cannot be read.
+Corpus read_conll(const std::string& path);
+Corpus read_conll(std::istream& in, const std::string& name);
+Corpus read_conll_text(std::string text, const std::string& name);
+
+// token<TAB>tag per line, a blank line after every sentence; read_conll reads it back unchanged.
+// Sentences must be non-empty, tokens and tags non-empty and free of whitespace.
+void write_conll(std::ostream& out, const Corpus& corpus);
+
+// Whole file / stream as bytes; IoError "path: cannot open: <reason>" etc.
+std::string read_text_file(const std::string& path);
+std::string read_text_stream(std::istream& in, const std::string& name);
+
+// One line of a CoNLL file split into fields; the views point into the scanner's buffer and stay
+// valid as long as the scanner lives.
+struct ConllLine {
+  int number = 0;                        // 1-based
+  std::vector<std::string_view> fields;  // empty for a blank (or whitespace-only) line
+};
+
+// The layer under read_conll, shared with the conlleval-format reader of lib/eval: splits text
+// into lines (LF or CRLF; a UTF-8 BOM at the start is dropped) and fields (separated by runs of
+// tabs and spaces), and rejects NUL bytes and invalid UTF-8 with the line and byte column.
+class ConllScanner {
+ public:
+  ConllScanner(std::string text, std::string name);
+  bool next(ConllLine& line);  // false at end of input
+  const std::string& name() const { return name_; }
+  int lines_read() const { return line_; }
+
+ private:
+  std::string text_;
+  std::string name_;
+  std::size_t pos_ = 0;
+  int line_ = 0;
+};
+
+// s for an error message: quoted-safe (control and non-UTF-8 bytes as \xHH) and cut to about
+// 40 bytes with "..." so a 10 MB token cannot flood the terminal.
+std::string message_excerpt(std::string_view s);
+
+}  // namespace medner

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# End-to-end checks of medner-eval: golden reports through the executable, the --gold/--pred
+# mode, valid JSON, --stats, exit codes 0/1/2 and one-line "error: path:line: ..." messages.
+# Usage (from the repository root): bash tests/cli/eval_cli.sh BIN_DIR
+set -u
+BIN="${1:?usage: eval_cli.sh BIN_DIR}/medner-eval"
+GOLDEN=tests/golden/eval
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_rc RC ARGS...: run medner-eval, check the exit code; stdout/stderr kept in $TMP/out, err.
+expect_rc() {
+  local want=$1
+  shift
+  "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  [ "$rc" -eq "$want" ] || fail "medner-eval $* exited $rc, expected $want (stderr: $(head -c 300 "$TMP/err"))"
+}
+
+# expect_error RC PREFIX ARGS...: exit code RC and exactly one stderr line starting with PREFIX.
+expect_error() {
+  local want=$1 prefix=$2
+  shift 2
+  expect_rc "$want" "$@"
+  local lines
+  lines=$(wc -l <"$TMP/err")
+  [ "$lines" -eq 1 ] || fail "medner-eval $*: expected one stderr line, got $lines: $(cat "$TMP/err")"
+  case "$(cat "$TMP/err")" in
+    "$prefix"*) ;;
+    *) fail "medner-eval $*: stderr '$(cat "$TMP/err")' does not start with '$prefix'" ;;
+  esac
+  [ ! -s "$TMP/out" ] || fail "medner-eval $*: printed to stdout on error"
+}
+
+json_ok() {  # file holds valid JSON
+  if command -v python3 >/dev/null; then
+    python3 -c 'import json,sys; json.load(sys.stdin)' <"$1" 2>/dev/null || fail "invalid JSON: $(head -c 300 "$1")"
+  else
+    echo "note: python3 not found, JSON validity not checked"
+  fi
+}
+
+[ -x "$BIN" ] || { echo "FAIL: $BIN not found"; exit 1; }
+
+# --- golden reports, text and markdown, through the executable ---
+for input in "$GOLDEN"/*.in; do
+  name=${input%.in}
+  expect_rc 0 --pred "$input"
+  cmp -s "$TMP/out" "$name.text" || fail "text report of $input differs from $name.text"
+  expect_rc 0 --pred "$input" --format markdown
+  cmp -s "$TMP/out" "$name.md" || fail "markdown report of $input differs from $name.md"
+  expect_rc 0 --pred "$input" --format json
+  json_ok "$TMP/out"
+done
+
+# stdin as '-'
+"$BIN" --pred - <"$GOLDEN/type_switch.in" >"$TMP/out" 2>"$TMP/err" || fail "--pred - exited non-zero"
+cmp -s "$TMP/out" "$GOLDEN/type_switch.text" || fail "--pred - (stdin) report differs"
+
+# --- --gold GOLD --pred PRED gives the same report as the conlleval-format file ---
+for case in type_switch chunk_at_sentence_end iobes; do
+  awk 'NF == 0 { print ""; next } { print $1 "\t" $(NF-1) }' "$GOLDEN/$case.in" >"$TMP/gold.tsv"
+  awk 'NF == 0 { print ""; next } { print $1 "\t" $NF }' "$GOLDEN/$case.in" >"$TMP/pred.tsv"
+  expect_rc 0 --gold "$TMP/gold.tsv" --pred "$TMP/pred.tsv"
+  cmp -s "$TMP/out" "$GOLDEN/$case.text" || fail "--gold/--pred report for $case differs"
+done
+
+# --- --stats ---
+expect_rc 0 --stats data/ncbi-disease/devel.tsv data/ncbi-disease/test.tsv
+grep -q '^  sentences          923$' "$TMP/out" || fail "--stats: ncbi-disease/devel.tsv should have 923 sentences"
+grep -q '^    Disease          960$' "$TMP/out" || fail "--stats: ncbi-disease/test.tsv should have 960 Disease chunks"
+expect_rc 0 --stats --format json data/ncbi-disease/devel.tsv data/bc5cdr/devel.tsv
+json_ok "$TMP/out"
+# data/README.md pastes this command's output; it must still be what the command prints.
+expect_rc 0 --stats --format markdown data/bc5cdr/train.tsv data/bc5cdr/devel.tsv \
+  data/bc5cdr/test.tsv data/ncbi-disease/train.tsv data/ncbi-disease/devel.tsv data/ncbi-disease/test.tsv
+while IFS= read -r line; do
+  grep -qxF -- "$line" data/README.md || fail "data/README.md lacks the --stats line: $line"
+done <"$TMP/out"
+expect_rc 0 --help
+grep -q -- '--pred' "$TMP/out" || fail "--help does not list --pred"
+
+# --- bad input: exit 1, one line "error: path:line: ..." ---
+printf 'a\tO\nlonely\n' >"$TMP/onecol.tsv"
+expect_error 1 "error: $TMP/onecol.tsv:2: expected 2 columns (token, tag), got 1" --stats "$TMP/onecol.tsv"
+printf 'a\tO\nb\tB_X\n' >"$TMP/badtag.tsv"
+expect_error 1 "error: $TMP/badtag.tsv:2: invalid tag 'B_X'" --stats "$TMP/badtag.tsv"
+printf 'a O O\nb\377 O O\n' >"$TMP/utf8.txt"
+expect_error 1 "error: $TMP/utf8.txt:2: invalid UTF-8 at byte column 2" --pred "$TMP/utf8.txt"
+printf 'a O O\nb\000 O O\n' >"$TMP/nul.txt"
+expect_error 1 "error: $TMP/nul.txt:2: NUL byte at byte column 2" --pred "$TMP/nul.txt"
+: >"$TMP/empty.txt"
+expect_error 1 "error: $TMP/empty.txt:1: no sentences" --pred "$TMP/empty.txt"
+printf '\n\n' >"$TMP/blank.tsv"
+expect_error 1 "error: $TMP/blank.tsv:2: no sentences" --stats "$TMP/blank.tsv"
+printf 'a B-X B-X\nb O\n' >"$TMP/twocol.txt"
+expect_error 1 "error: $TMP/twocol.txt:2: expected at least 3 columns" --pred "$TMP/twocol.txt"
+printf 'a x B-X B-X\nb O O\n' >"$TMP/cols.txt"
+expect_error 1 "error: $TMP/cols.txt:2: expected 4 columns like line 1, got 3" --pred "$TMP/cols.txt"
+expect_error 1 "error: $TMP/missing.txt: cannot open" --pred "$TMP/missing.txt"
+expect_error 1 "error: $TMP: cannot read: is a directory" --pred "$TMP"
+printf 'a\tO\nb\tO\n' >"$TMP/g.tsv"
+printf 'a\tO\nc\tO\n' >"$TMP/p.tsv"
+expect_error 1 "error: $TMP/g.tsv:2: token 'b' differs from token 'c' at $TMP/p.tsv:2" \
+  --gold "$TMP/g.tsv" --pred "$TMP/p.tsv"
+head -c 3000000 /dev/zero | tr '\0' 'x' >"$TMP/huge.txt"
+expect_error 1 "error: $TMP/huge.txt:1: expected at least 3 columns" --pred "$TMP/huge.txt"
+[ "$(wc -c <"$TMP/err")" -lt 300 ] || fail "error message for a 3 MB line is not cut short"
+
+# --- usage errors: exit 2 ---
+expect_error 2 "error: nothing to do" 
+expect_error 2 "error: " --no-such-option
+expect_error 2 "error: --format: unknown report format 'xml'" --pred "$GOLDEN/iobes.in" --format xml
+expect_error 2 "error: --stats needs at least one FILE" --stats
+expect_error 2 "error: --gold needs --pred PRED" --gold "$TMP/g.tsv"
+expect_error 2 "error: --stats cannot be combined" --stats --pred "$TMP/g.tsv" "$TMP/g.tsv"
+expect_error 2 "error: unexpected argument" "$TMP/g.tsv"
+
+if [ "$failures" -ne 0 ]; then
+  echo "eval_cli: $failures failure(s)"
+  exit 1
+fi
+echo "eval_cli: all checks passed"
