@@ -7,6 +7,10 @@
 
 namespace medner {
 
+namespace {
+std::size_t aligned(std::size_t n) { return (n + kParamAlign - 1) / kParamAlign * kParamAlign; }
+}  // namespace
+
 Param ParamStore::add(const std::string& name, Index rows, Index cols, bool sparse) {
   MEDNER_CHECK(rows > 0 && cols > 0, "parameter '{}' has shape {}x{}", name, rows, cols);
   MEDNER_CHECK(!find(name).valid(), "parameter '{}' added twice", name);
@@ -15,27 +19,28 @@ Param ParamStore::add(const std::string& name, Index rows, Index cols, bool spar
   info.rows = rows;
   info.cols = cols;
   info.sparse = sparse;
-  info.offset = values_.size();
-  values_.resize(values_.size() + static_cast<std::size_t>(rows * cols), real(0));
+  info.offset = aligned(values_.size());
+  values_.resize(info.offset + static_cast<std::size_t>(rows * cols), real(0));
   infos_.push_back(info);
   finalized_ = false;
   return Param{static_cast<int>(infos_.size()) - 1};
 }
 
 void ParamStore::finalize() {
-  std::vector<real> moved;
-  moved.reserve(values_.size());
+  AlignedVector<real> moved(values_.size() + infos_.size() * kParamAlign, real(0));
   std::size_t offset = 0;
   for (int pass = 0; pass < 2; ++pass) {
     for (ParamInfo& info : infos_) {
       if (info.sparse != (pass == 1)) continue;
-      moved.insert(moved.end(), values_.begin() + static_cast<std::ptrdiff_t>(info.offset),
-                   values_.begin() + static_cast<std::ptrdiff_t>(info.offset) + info.size());
+      offset = aligned(offset);
+      std::copy_n(values_.begin() + static_cast<std::ptrdiff_t>(info.offset), info.size(),
+                  moved.begin() + static_cast<std::ptrdiff_t>(offset));
       info.offset = offset;
       offset += static_cast<std::size_t>(info.size());
     }
-    if (pass == 0) dense_size_ = offset;
+    if (pass == 0) dense_size_ = aligned(offset);
   }
+  moved.resize(aligned(offset));
   values_.swap(moved);
   finalized_ = true;
 }

@@ -3,10 +3,12 @@
 // all-reduce and save/load are each one loop over the flat arrays.
 //
 // Layout: after finalize(), dense parameters form a prefix [0, dense_size()) and sparse ones
-// (embedding tables, D x V, updated only in touched columns) follow. Layers keep Param handles,
+// (embedding tables, D x V, updated only in touched columns) follow. Every parameter starts on a
+// 64-byte boundary (kParamAlign values); the gaps are zeros that no view covers. Layers keep Param handles,
 // never copies or pointers, so the store may reorder itself in finalize().
 #pragma once
 
+#include "core/aligned_vector.h"
 #include "core/tensor.h"
 
 #include <cstdint>
@@ -29,6 +31,8 @@ struct ParamInfo {
   bool trainable = true;   // frozen parameters get no gradient
   Index size() const { return rows * cols; }
 };
+
+constexpr std::size_t kParamAlign = kBufferAlign / sizeof(real);
 
 class ParamStore {
  public:
@@ -53,7 +57,7 @@ class ParamStore {
 
  private:
   std::vector<ParamInfo> infos_;
-  std::vector<real> values_;
+  AlignedVector<real> values_;
   std::size_t dense_size_ = 0;
   bool finalized_ = false;
 };
@@ -89,7 +93,7 @@ class GradBuffer {
     std::size_t offset;
     Index rows, cols;
   };
-  std::vector<real> grads_;
+  AlignedVector<real> grads_;
   std::vector<View> views_;
   std::vector<bool> sparse_;
   std::vector<std::vector<int32_t>> touched_;

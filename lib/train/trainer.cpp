@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -149,7 +150,14 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       resume_file = std::make_unique<ModelFile>(load_model_file(ckpt));
       model_require_kind(*resume_file, "checkpoint", ckpt);
       TrainedModel m = from_model_file(*resume_file, ckpt);
-      if (m.config != stored)
+      // Resuming may extend the run (more epochs, more patience); everything else must match.
+      auto same = [](ConfigMap a) {
+        a.erase(std::remove_if(a.begin(), a.end(), [](const auto& kv) {
+                  return kv.first == "max-epochs" || kv.first == "patience";
+                }), a.end());
+        return a;
+      };
+      if (same(m.config) != same(stored))
         throw InputError(fmt::format("{}: the checkpoint was written with a different configuration; "
                                      "resume with the same options", ckpt));
       vocab = std::move(m.vocab);

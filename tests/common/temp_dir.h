@@ -14,7 +14,7 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/medner_io_test.XXXXXX";
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/medner_test.XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);

@@ -5,7 +5,7 @@
 #include "io/atomic_file.h"
 
 #include "core/error.h"
-#include "io/temp_dir.h"
+#include "common/temp_dir.h"
 
 #include <doctest/doctest.h>
 

@@ -10,7 +10,7 @@
 #include "io/atomic_file.h"
 #include "io/binary.h"
 #include "io/checksum.h"
-#include "io/temp_dir.h"
+#include "common/temp_dir.h"
 
 #include <doctest/doctest.h>
 

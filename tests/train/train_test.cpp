@@ -1,0 +1,132 @@
+// End-to-end properties of training on tiny data: it can overfit, a saved model predicts exactly
+// like the network it was saved from, and a resumed run ends with the same model as an
+// uninterrupted one.
+#include "common/temp_dir.h"
+#include "core/error.h"
+#include "data/conll.h"
+#include "eval/metrics.h"
+#include "io/model_file.h"
+#include "train/config.h"
+#include "train/predictor.h"
+#include "train/trained_model.h"
+#include "train/trainer.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace medner;
+
+namespace {
+
+// The first n sentences of a bundled corpus, as a file in dir.
+std::string slice(const medner_test::TempDir& dir, const std::string& corpus, int n) {
+  Corpus c = read_conll(corpus);
+  c.sentences.resize(static_cast<std::size_t>(n));
+  std::string path = dir.file("slice.tsv");
+  std::ofstream out(path);
+  write_conll(out, c);
+  return path;
+}
+
+ConfigMap tiny_config(const std::string& data, const std::string& model) {
+  return merge_config({{{"train", data}, {"dev", data}, {"model", model}, {"word-dim", "16"},
+                        {"casing-dim", "4"}, {"char-dim", "8"}, {"char-hidden", "8"}, {"hidden", "24"},
+                        {"dropout", "0"}, {"singleton-unk", "0"}, {"optimizer", "adam"}, {"lr", "0.02"},
+                        {"lr-decay", "0"}, {"batch-size", "4"}, {"max-epochs", "40"}, {"patience", "40"},
+                        {"threads", "1"}, {"seed", "3"}}});
+}
+
+TrainSummary run(const ConfigMap& m) {
+  std::ostringstream log, out;
+  return train_model(TrainConfig::from_map(m), m, log, out);
+}
+
+}  // namespace
+
+TEST_CASE("train: 20 sentences overfit to dev F1 = 100") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 20);
+  TrainSummary s = run(tiny_config(data, dir.file("m.bin")));
+  CHECK(s.best_dev_f1 == doctest::Approx(100.0));
+  // The saved best model reproduces that score.
+  TrainedModel m = load_trained_model(dir.file("m.bin"));
+  Corpus c = read_conll(data);
+  Predictor p(*m.net, m.vocab, 1);
+  std::vector<std::vector<std::string>> gold;
+  for (const Sentence& sent : c.sentences) gold.push_back(sent.tags);
+  CHECK(evaluate(gold, p.tags(encode_corpus(c, m.vocab, false))).overall.f1() == doctest::Approx(100.0));
+}
+
+TEST_CASE("train: save -> load gives bit-identical emissions and predictions") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/bc5cdr/train.tsv", 12);
+  Corpus c = read_conll(data);
+  TrainConfig cfg = TrainConfig::from_map(tiny_config(data, dir.file("m.bin")));
+  Vocabularies vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
+  Rng init(7);
+  NerNetwork net(network_config(cfg, vocab), init);
+  save_model_file(dir.file("m.bin"), to_model_file(cfg.stored_map(), vocab, net, "model"));
+  TrainedModel loaded = load_trained_model(dir.file("m.bin"));
+  CHECK(loaded.vocab.words.entries() == vocab.words.entries());
+  CHECK(loaded.vocab.tags.entries() == vocab.tags.entries());
+  Dataset d = encode_corpus(c, vocab, false);
+  std::vector<const EncodedSentence*> sents;
+  for (const auto& s : d.sentences) sents.push_back(&s);
+  std::vector<int> seen(static_cast<std::size_t>(d.forms.size()), -1);
+  Batch batch;
+  make_batch(sents, d.forms, seen, batch);
+  Tape t1, t2;
+  CHECK(t1.value(net.emissions(t1, batch, nullptr, false)) ==
+        t2.value(loaded.net->emissions(t2, batch, nullptr, false)));
+  CHECK(Predictor(net, vocab, 1).tags(d) == Predictor(*loaded.net, loaded.vocab, 1).tags(d));
+}
+
+TEST_CASE("train: a resumed run ends with the same model as an uninterrupted one") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 16);
+  auto with = [&](ConfigMap m, const std::string& key, const std::string& value) {
+    for (auto& kv : m)
+      if (kv.first == key) kv.second = value;
+    return m;
+  };
+  ConfigMap full = with(tiny_config(data, dir.file("full.bin")), "max-epochs", "4");
+  full = with(full, "dropout", "0.3");
+  full = with(full, "singleton-unk", "0.5");
+  run(full);
+  {
+    ConfigMap again = with(full, "model", dir.file("again.bin"));
+    run(again);
+    ModelFile a = load_model_file(dir.file("full.bin.ckpt")), b = load_model_file(dir.file("again.bin.ckpt"));
+    for (std::size_t i = 0; i < a.params.size(); ++i) {
+      INFO("determinism ", a.params[i].name);
+      CHECK(a.params[i].data == b.params[i].data);
+    }
+  }
+  ConfigMap part = with(full, "model", dir.file("part.bin"));
+  run(with(part, "max-epochs", "2"));
+  run(with(part, "resume", "true"));
+  ModelFile a = load_model_file(dir.file("full.bin")), b = load_model_file(dir.file("part.bin"));
+  REQUIRE(a.params.size() == b.params.size());
+  for (std::size_t i = 0; i < a.params.size(); ++i) {
+    INFO(a.params[i].name);
+    CHECK(a.params[i].data == b.params[i].data);
+  }
+  ModelFile ca = load_model_file(dir.file("full.bin.ckpt")), cb = load_model_file(dir.file("part.bin.ckpt"));
+  for (std::size_t i = 0; i < ca.params.size(); ++i) CHECK(ca.params[i].data == cb.params[i].data);
+}
+
+TEST_CASE("train: bad options are one-line input errors naming the option") {
+  auto m = merge_config({{{"lr", "-0.1"}}});
+  CHECK_THROWS_WITH_AS(TrainConfig::from_map(m), "--lr: expected a number in (0, 1000], got '-0.1'", InputError);
+  CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"hidden", "0"}}})),
+                       "--hidden: expected a positive integer, got '0'", InputError);
+  CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"batch-size", "ten"}}})),
+                       "--batch-size: expected an integer, got 'ten'", InputError);
+  CHECK_THROWS_AS(merge_config({{{"no-such-option", "1"}}}), InputError);
+  medner_test::TempDir dir;
+  std::ofstream(dir.file("c.conf")) << "# comment\nhidden = 50\nbogus = 1\n";
+  CHECK_THROWS_WITH_AS(read_config_file(dir.file("c.conf")), (dir.file("c.conf") + ":3: unknown key 'bogus'").c_str(),
+                       InputError);
+}
