@@ -14,6 +14,8 @@
 #include "eval/eval_input.h"
 #include "eval/report.h"
 #include "eval/stats_report.h"
+#include "io/atomic_file.h"
+#include "train/tagging.h"
 
 namespace {
 
@@ -28,6 +30,7 @@ enum class Mode {
   ScoreConlleval,  // --pred FILE (conlleval's format: token ... gold predicted)
   ScorePair,       // --gold GOLD --pred PRED
   Stats,           // --stats FILE...
+  ScoreModel,      // --model M --data FILE [--out PRED]
 };
 
 struct EvalArgs {
@@ -35,6 +38,8 @@ struct EvalArgs {
   std::string gold;
   std::string pred;
   std::vector<std::string> files;
+  std::string model, data, out;
+  int threads = 0;
   medner::ReportFormat format = medner::ReportFormat::Text;
 };
 
@@ -59,6 +64,11 @@ cxxopts::Options make_options() {
        cxxopts::value<bool>())
       ("format", "report format: text (conlleval's layout), markdown or json",
        cxxopts::value<std::string>()->default_value("text"), "F")
+      ("model", "a model from medner-train: tag --data with it, then score", cxxopts::value<std::string>(), "M")
+      ("data", "gold CoNLL file to tag and score with --model", cxxopts::value<std::string>(), "FILE")
+      ("out", "with --model: write the predictions in conlleval's format (token gold predicted)",
+       cxxopts::value<std::string>(), "FILE")
+      ("threads", "with --model: tagging threads (0: all cores)", cxxopts::value<int>()->default_value("0"), "N")
       ("files", "files for --stats", cxxopts::value<std::vector<std::string>>())
       ("h,help", "print this help");
   // clang-format on
@@ -79,6 +89,19 @@ EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
   if (r.count("pred") != 0) a.pred = r["pred"].as<std::string>();
   if (r.count("files") != 0) a.files = r["files"].as<std::vector<std::string>>();
   const bool stats = r.count("stats") != 0 && r["stats"].as<bool>();
+  if (r.count("model") != 0 || r.count("data") != 0) {
+    if (r.count("model") == 0 || r.count("data") == 0) throw UsageError("--model and --data go together");
+    if (stats || !a.gold.empty() || !a.pred.empty() || !a.files.empty())
+      throw UsageError("--model/--data cannot be combined with --stats, --gold or --pred");
+    a.model = r["model"].as<std::string>();
+    a.data = r["data"].as<std::string>();
+    if (r.count("out") != 0) a.out = r["out"].as<std::string>();
+    a.threads = r["threads"].as<int>();
+    if (a.threads < 0) throw UsageError("--threads: expected a non-negative integer");
+    a.mode = Mode::ScoreModel;
+    return a;
+  }
+  if (r.count("out") != 0) throw UsageError("--out needs --model and --data");
 
   if (stats) {
     if (!a.gold.empty() || !a.pred.empty()) {
@@ -126,6 +149,25 @@ std::string run(const EvalArgs& a) {
       std::vector<CorpusStats> stats;
       for (const std::string& f : a.files) stats.push_back(corpus_stats(read_corpus(f)));
       return format_stats(stats, a.format);
+    }
+    case Mode::ScoreModel: {
+      TrainedModel model = load_trained_model(a.model);
+      Corpus data = read_corpus(a.data);
+      Corpus pred = data;
+      std::vector<std::vector<std::string>> tags = tag_corpus(model, data, a.threads);
+      for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
+      if (!a.out.empty()) {
+        // conlleval's input format: token gold predicted (gold as written in the file).
+        AtomicWriter w(a.out);
+        for (std::size_t i = 0; i < data.sentences.size(); ++i) {
+          const Sentence& s = data.sentences[i];
+          for (std::size_t k = 0; k < s.tokens.size(); ++k)
+            w.stream() << s.tokens[k] << ' ' << s.tags[k] << ' ' << tags[i][k] << '\n';
+          w.stream() << '\n';
+        }
+        w.commit();
+      }
+      return format_report(evaluate(data, pred), a.format);
     }
     case Mode::Help:
       break;
