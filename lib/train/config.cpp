@@ -2,7 +2,14 @@
 
 #include "core/error.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -30,19 +37,19 @@ const std::vector<OptionSpec>& train_options() {
       {"char-hidden", "25", OptionKind::Int, "character BiLSTM size per direction"},
       {"char-filters", "50", OptionKind::Int, "character CNN filters"},
       {"char-width", "3", OptionKind::Int, "character CNN window (odd)"},
-      {"hidden", "100", OptionKind::Int, "word BiLSTM size per direction"},
+      {"hidden", "200", OptionKind::Int, "word BiLSTM size per direction"},
       {"layers", "1", OptionKind::Int, "stacked BiLSTM layers"},
       {"dropout", "0.5", OptionKind::Real, "dropout on the BiLSTM input and output"},
       {"output", "crf", OptionKind::String, "output layer: crf or softmax"},
       {"tag-scheme", "iobes", OptionKind::String, "internal tag scheme: iob2 or iobes"},
       {"constraints", "true", OptionKind::Bool, "forbid tag transitions invalid for the scheme (CRF)"},
-      {"optimizer", "sgd", OptionKind::String, "sgd or adam"},
-      {"lr", "0.015", OptionKind::Real, "learning rate"},
+      {"optimizer", "adam", OptionKind::String, "sgd or adam"},
+      {"lr", "0.002", OptionKind::Real, "learning rate"},
       {"momentum", "0.9", OptionKind::Real, "SGD momentum"},
       {"lr-decay", "0.05", OptionKind::Real, "lr / (1 + decay * epoch)"},
       {"clip", "5", OptionKind::Real, "gradient norm clipping (0: off)"},
       {"l2", "0", OptionKind::Real, "L2 penalty"},
-      {"batch-size", "10", OptionKind::Int, "sentences per mini-batch"},
+      {"batch-size", "32", OptionKind::Int, "sentences per mini-batch"},
       {"max-epochs", "50", OptionKind::Int, "maximum epochs"},
       {"patience", "10", OptionKind::Int, "stop after this many epochs without a better dev F1"},
       {"seed", "1", OptionKind::Int, "random seed"},
@@ -83,8 +90,11 @@ long to_int(const ConfigMap& m, const char* key, long min) {
   const std::string& v = get(m, key);
   long x = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (r.ec == std::errc::result_out_of_range) bad(key, "an integer below 2^31", v);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size()) bad(key, "an integer", v);
   if (x < min) bad(key, min > 0 ? "a positive integer" : "a non-negative integer", v);
+  // Sizes and counts end up in int (and Eigen's Index): 3000000000 must not wrap to negative.
+  if (x > INT_MAX) bad(key, "an integer below 2^31", v);
   return x;
 }
 
@@ -93,7 +103,8 @@ double to_real(const ConfigMap& m, const char* key, double min, double max, bool
   double x = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size()) bad(key, "a number", v);
-  if ((min_open ? x <= min : x < min) || x > max) {
+  // "nan" parses, and every comparison with NaN is false: test for it explicitly.
+  if (std::isnan(x) || (min_open ? x <= min : x < min) || x > max) {
     std::string range = fmt::format("a number in {}{}, {}]", min_open ? "(" : "[", min, max);
     bad(key, range.c_str(), v);
   }
@@ -117,11 +128,35 @@ std::string one_of(const ConfigMap& m, const char* key, std::initializer_list<co
   bad(key, ("one of " + list).c_str(), v);
 }
 
+// An output file of the run (model, checkpoint, log) must be creatable before hours of training
+// are spent: its directory must exist, be a directory and be writable, and the path itself must
+// not be a directory. The files are written atomically later (io/atomic_file.h); this only
+// checks what can be checked without creating anything.
+void check_output_path(const char* key, const std::string& path) {
+  if (path.empty()) return;
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  std::error_code ec;
+  if (path.back() == '/' || fs::is_directory(p, ec))
+    throw InputError(fmt::format("--{}: '{}' is a directory; expected a file path", key, path));
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  const fs::file_status st = fs::status(dir, ec);
+  if (!fs::exists(st))
+    throw InputError(fmt::format("--{}: cannot write '{}': directory '{}' does not exist", key,
+                                 path, dir.string()));
+  if (!fs::is_directory(st))
+    throw InputError(fmt::format("--{}: cannot write '{}': '{}' is not a directory", key, path,
+                                 dir.string()));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw InputError(fmt::format("--{}: cannot write '{}': directory '{}': {}", key, path,
+                                 dir.string(), std::strerror(errno)));
+}
+
 }  // namespace
 
 ConfigMap read_config_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open config file", path));
+  if (!in) throw InputError(fmt::format("{}: cannot open config file: {}", path, std::strerror(errno)));
   ConfigMap out;
   std::set<std::string> seen;
   std::string line;
@@ -167,6 +202,9 @@ TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   c.model = get(m, "model");
   c.log = get(m, "log");
   c.checkpoint = get(m, "checkpoint");
+  check_output_path("model", c.model);
+  check_output_path("checkpoint", c.checkpoint);
+  check_output_path("log", c.log);
   c.resume = to_bool(m, "resume");
   c.embeddings = get(m, "embeddings");
   c.word_dim = static_cast<int>(to_int(m, "word-dim", 1));

@@ -47,16 +47,16 @@ struct TrainConfig {
   double singleton_unk = 0.5;
   CharEncoderConfig chars;
   // network
-  int hidden = 100;
+  int hidden = 200;
   int layers = 1;
   double dropout = 0.5;
   std::string output = "crf";      // crf | softmax
   std::string tag_scheme = "iobes";  // internal scheme: iob2 | iobes
   bool constraints = true;
   // optimisation
-  std::string optimizer = "sgd";
-  double lr = 0.015, momentum = 0.9, lr_decay = 0.05, clip = 5.0, l2 = 0.0;
-  int batch_size = 10;
+  std::string optimizer = "adam";
+  double lr = 0.002, momentum = 0.9, lr_decay = 0.05, clip = 5.0, l2 = 0.0;
+  int batch_size = 32;
   int max_epochs = 50;
   int patience = 10;
   uint64_t seed = 1;
@@ -66,6 +66,11 @@ struct TrainConfig {
   std::string nan_policy = "stop";  // stop | skip
 
   // Validates and converts; errors name the option ("--lr: expected a positive number, got '-1'").
+  // NaN is rejected like any out-of-range number; integers must fit in int. The output paths
+  // (model, checkpoint, log) are checked against the filesystem without creating anything: a
+  // missing or non-directory parent, an unwritable directory, or a path that is a directory is an
+  // InputError before any training starts ("--model: cannot write 'x/m.bin': directory 'x' does
+  // not exist").
   static TrainConfig from_map(const ConfigMap& map);
   ConfigMap to_map() const;         // every option, as text
   ConfigMap stored_map() const;     // the options stored in a model file
