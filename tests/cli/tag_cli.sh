@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# medner-tag end to end on a tiny trained model: jsonl offsets are code points into the input
+# (text[start:end] == entity text, also for non-ASCII text), every input line gives one output
+# line in order, brat and conll layouts, n-best probabilities, and usage/input errors.
+set -u
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+
+awk -v RS= -v ORS='\n\n' 'NR <= 60' data/ncbi-disease/train.tsv > "$dir/train.tsv"
+"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" \
+  --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
+  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 25 --patience 25 \
+  --threads 1 2>"$dir/train.log" || { echo "FAIL: training"; cat "$dir/train.log"; exit 1; }
+
+# Training sentences, detokenized, with non-ASCII text and an empty line mixed in.
+awk -v RS= 'NR <= 20 { s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); s = s (i > 1 ? " " : "") f[1] } print s }' \
+  "$dir/train.tsv" > "$dir/in.txt"
+printf 'β-blockers and µg doses in 5 patients with “ataxia-telangiectasia” 😀 disease\n\n' >> "$dir/in.txt"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" --nbest 3 > "$dir/out.jsonl"
+check "tag exit 0" "[ $? -eq 0 ]"
+check "one output line per input line" "[ $(wc -l < "$dir/out.jsonl") -eq $(wc -l < "$dir/in.txt") ]"
+python3 - "$dir/in.txt" "$dir/out.jsonl" <<'PY' || fail=1
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+outs = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+ok = True
+n_ent = 0
+for text, o in zip(lines, outs):
+    if o["text"] != text:
+        print("FAIL: output out of order or text changed:", o["text"][:40]); ok = False
+    for e in o["entities"]:
+        n_ent += 1
+        if text[e["start"]:e["end"]] != e["text"]:
+            print("FAIL: offsets", e, repr(text[e["start"]:e["end"]])); ok = False
+        if not (0 < e["confidence"] <= 1.0000001):
+            print("FAIL: confidence", e); ok = False
+    probs = [b["probability"] for b in o.get("nbest", [])]
+    if probs != sorted(probs, reverse=True) or sum(probs) > 1 + 1e-5:
+        print("FAIL: nbest probabilities", probs); ok = False
+if n_ent < 5:
+    print("FAIL: the overfit model found only", n_ent, "entities in its training sentences"); ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# brat: offsets over the whole input as one document joined by newlines.
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" --output-format brat > "$dir/out.ann"
+python3 - "$dir/in.txt" "$dir/out.ann" <<'PY' || fail=1
+import sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+ok = True
+for line in open(sys.argv[2], encoding="utf-8"):
+    tid, mid, text = line.rstrip("\n").split("\t")
+    typ, s, e = mid.split(" ")
+    if doc[int(s):int(e)] != text:
+        print("FAIL: brat offsets", line.strip()); ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# conll in, conll out: same tokens, one tag column.
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll --output-format conll > "$dir/out.conll"
+check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$dir/out.conll')"
+
+# stdin, empty input, usage and input errors.
+check "empty stdin gives empty output" "[ -z \"\$(printf '' | '$bin/medner-tag' --model '$dir/m.bin')\" ]"
+"$bin/medner-tag" --model "$dir/m.bin" --output-format xml < /dev/null > /dev/null 2> "$dir/err"
+check "bad format is an error" "[ $? -ne 0 ] && grep -q '^error: ' '$dir/err'"
+"$bin/medner-tag" --input "$dir/in.txt" > /dev/null 2> "$dir/err"
+check "missing --model is a usage error (2)" "[ $? -eq 2 ]"
+"$bin/medner-tag" --model "$dir/missing.bin" < /dev/null > /dev/null 2> "$dir/err"
+check "missing model file: exit 1, one line" "[ $? -eq 1 ] && [ $(wc -l < "$dir/err") -eq 1 ] && grep -q 'missing.bin' '$dir/err'"
+head -c 100 "$dir/m.bin" > "$dir/trunc.bin"
+"$bin/medner-tag" --model "$dir/trunc.bin" < /dev/null > /dev/null 2> "$dir/err"
+check "truncated model: exit 1, one line naming it" "[ $? -eq 1 ] && [ $(wc -l < "$dir/err") -eq 1 ] && grep -q 'trunc.bin: truncated' '$dir/err'"
+# --output is atomic: a failed run leaves no file.
+"$bin/medner-tag" --model "$dir/trunc.bin" --input "$dir/in.txt" --output "$dir/never.jsonl" 2>/dev/null
+check "no output file after a failure" "[ ! -e '$dir/never.jsonl' ] && [ -z \"\$(ls '$dir' | grep tmp)\" ]"
+exit $fail
