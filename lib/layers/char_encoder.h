@@ -24,7 +24,7 @@ std::string to_string(CharEncoderKind kind);
 struct CharEncoderConfig {
   CharEncoderKind kind = CharEncoderKind::Lstm;
   Index char_dim = 25;
-  Index hidden = 25;   // lstm: per direction
+  Index hidden = 50;   // lstm: per direction
   Index filters = 50;  // cnn
   Index width = 3;     // cnn window (odd)
 };

@@ -34,7 +34,7 @@ const std::vector<OptionSpec>& train_options() {
       {"singleton-unk", "0.5", OptionKind::Real, "probability of replacing a training singleton by UNK"},
       {"char-encoder", "lstm", OptionKind::String, "character encoder: lstm, cnn or none"},
       {"char-dim", "25", OptionKind::Int, "character embedding size"},
-      {"char-hidden", "25", OptionKind::Int, "character BiLSTM size per direction"},
+      {"char-hidden", "50", OptionKind::Int, "character BiLSTM size per direction"},
       {"char-filters", "50", OptionKind::Int, "character CNN filters"},
       {"char-width", "3", OptionKind::Int, "character CNN window (odd)"},
       {"hidden", "200", OptionKind::Int, "word BiLSTM size per direction"},
