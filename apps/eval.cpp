@@ -1,7 +1,8 @@
 // medner-eval: scores tagged CoNLL data exactly like the CoNLL-2000 conlleval script (text,
-// Markdown or JSON report), or prints corpus statistics. Thin on purpose: options are parsed
-// here, everything else is lib/eval. Exit codes: 0 ok, 1 bad input or runtime failure (one line
-// "error: ..." on stderr), 2 usage error.
+// Markdown or JSON report), prints corpus statistics, or tests whether two systems' F1 differ
+// (--compare: paired bootstrap or approximate randomization over sentences). Thin on purpose:
+// options are parsed here, everything else is lib/eval. Exit codes: 0 ok, 1 bad input or runtime
+// failure (one line "error: ..." on stderr), 2 usage error.
 #include <cxxopts.hpp>
 #include <iostream>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "data/corpus_stats.h"
 #include "eval/eval_input.h"
 #include "eval/report.h"
+#include "eval/significance.h"
 #include "eval/stats_report.h"
 #include "io/atomic_file.h"
 #include "train/tagging.h"
@@ -31,6 +33,7 @@ enum class Mode {
   ScorePair,       // --gold GOLD --pred PRED
   Stats,           // --stats FILE...
   ScoreModel,      // --model M --data FILE [--out PRED]
+  Compare,         // --compare A B [--gold G]
 };
 
 struct EvalArgs {
@@ -40,6 +43,7 @@ struct EvalArgs {
   std::vector<std::string> files;
   std::string model, data, out;
   int threads = 0;
+  medner::SignificanceOptions significance;
   medner::ReportFormat format = medner::ReportFormat::Text;
 };
 
@@ -49,6 +53,8 @@ cxxopts::Options make_options() {
                      "P/R/F1 overall and per type), or print corpus statistics.\n\n"
                      "  medner-eval --pred FILE              FILE: token [columns] gold predicted\n"
                      "  medner-eval --gold GOLD --pred PRED  two CoNLL files with the same tokens\n"
+                     "  medner-eval --model M --data FILE [--out PRED]\n"
+                     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
                      "  medner-eval --stats FILE...\n\n"
                      "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.");
   o.positional_help("[FILE...]");
@@ -69,7 +75,17 @@ cxxopts::Options make_options() {
       ("out", "with --model: write the predictions in conlleval's format (token gold predicted)",
        cxxopts::value<std::string>(), "FILE")
       ("threads", "with --model: tagging threads (0: all cores)", cxxopts::value<int>()->default_value("0"), "N")
-      ("files", "files for --stats", cxxopts::value<std::vector<std::string>>())
+      ("compare", "significance of the F1 difference between two systems A and B (two FILEs): "
+                  "CoNLL predictions with the tokens of --gold, or conlleval-format files "
+                  "(token gold predicted; then --gold may be left out)",
+       cxxopts::value<bool>())
+      ("method", "with --compare: bootstrap (paired, over sentences) or randomization "
+                 "(approximate randomization, sentences swapped between A and B)",
+       cxxopts::value<std::string>()->default_value("bootstrap"), "M")
+      ("samples", "with --compare: bootstrap samples or randomization rounds",
+       cxxopts::value<long>()->default_value("10000"), "N")
+      ("seed", "with --compare: random seed", cxxopts::value<uint64_t>()->default_value("1"), "S")
+      ("files", "files for --stats and --compare", cxxopts::value<std::vector<std::string>>())
       ("h,help", "print this help");
   // clang-format on
   o.parse_positional({"files"});
@@ -89,6 +105,30 @@ EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
   if (r.count("pred") != 0) a.pred = r["pred"].as<std::string>();
   if (r.count("files") != 0) a.files = r["files"].as<std::vector<std::string>>();
   const bool stats = r.count("stats") != 0 && r["stats"].as<bool>();
+  const bool compare = r.count("compare") != 0 && r["compare"].as<bool>();
+  if (!compare && (r.count("method") != 0 || r.count("samples") != 0 || r.count("seed") != 0))
+    throw UsageError("--method, --samples and --seed go with --compare");
+  if (compare) {
+    if (stats || !a.pred.empty() || r.count("model") != 0 || r.count("data") != 0 ||
+        r.count("out") != 0)
+      throw UsageError("--compare takes two FILEs and an optional --gold; it cannot be combined "
+                       "with --pred, --stats, --model, --data or --out");
+    if (a.files.size() != 2)
+      throw UsageError("--compare needs two FILEs (systems A and B), got " +
+                       std::to_string(a.files.size()));
+    int stdin_uses = (a.gold == kStdin) + (a.files[0] == kStdin) + (a.files[1] == kStdin);
+    if (stdin_uses > 1) throw UsageError("only one input of --compare can be '-'");
+    try {
+      a.significance.method = medner::parse_significance_method(r["method"].as<std::string>());
+    } catch (const medner::InputError& e) {
+      throw UsageError(std::string("--method: ") + e.what());
+    }
+    a.significance.samples = r["samples"].as<long>();
+    if (a.significance.samples < 1) throw UsageError("--samples: expected a positive integer");
+    a.significance.seed = r["seed"].as<uint64_t>();
+    a.mode = Mode::Compare;
+    return a;
+  }
   if (r.count("model") != 0 || r.count("data") != 0) {
     if (r.count("model") == 0 || r.count("data") == 0) throw UsageError("--model and --data go together");
     if (stats || !a.gold.empty() || !a.pred.empty() || !a.files.empty())
@@ -114,11 +154,11 @@ EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
   if (!a.files.empty()) {
     throw UsageError("unexpected argument '" + a.files.front() +
                      "' (files without an option "
-                     "are for --stats)");
+                     "are for --stats and --compare)");
   }
   if (a.pred.empty()) {
     throw UsageError(a.gold.empty() ? "nothing to do: give --pred FILE, --gold GOLD --pred PRED, "
-                                      "or --stats FILE..."
+                                      "--model M --data FILE, --compare A B or --stats FILE..."
                                     : "--gold needs --pred PRED");
   }
   if (a.gold == kStdin && a.pred == kStdin)
@@ -129,6 +169,48 @@ EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
 
 medner::Corpus read_corpus(const std::string& path) {
   return path == kStdin ? medner::read_conll(std::cin, "<stdin>") : medner::read_conll(path);
+}
+
+medner::EvalInput read_conlleval_file(const std::string& path) {
+  return path == kStdin ? medner::read_conlleval(std::cin, "<stdin>")
+                        : medner::read_conlleval(path);
+}
+
+// --compare: per-sentence counts of both systems against the gold tags. With --gold, A and B are
+// read as CoNLL files whose last column is the prediction (so a conlleval-format file, token
+// gold predicted, works too); without it, both are conlleval-format files and must agree on gold.
+std::string compare(const EvalArgs& a) {
+  using namespace medner;
+  const std::string& path_a = a.files[0];
+  const std::string& path_b = a.files[1];
+  Corpus gold;
+  Corpus pred_a;
+  Corpus pred_b;
+  if (!a.gold.empty()) {
+    gold = read_corpus(a.gold);
+    pred_a = read_corpus(path_a);
+    pred_b = read_corpus(path_b);
+  } else {
+    EvalInput in_a = read_conlleval_file(path_a);
+    EvalInput in_b = read_conlleval_file(path_b);
+    check_aligned(in_a.gold, in_b.gold);
+    for (std::size_t s = 0; s < in_a.gold.sentences.size(); ++s) {
+      const Sentence& ga = in_a.gold.sentences[s];
+      const Sentence& gb = in_b.gold.sentences[s];
+      for (std::size_t k = 0; k < ga.tags.size(); ++k)
+        if (ga.tags[k] != gb.tags[k])
+          throw InputError(fmt::format("{}:{}: gold tag '{}' differs from gold tag '{}' at {}:{}; "
+                                       "both systems must be scored on the same gold data",
+                                       in_b.gold.path, gb.line + static_cast<int>(k), gb.tags[k],
+                                       ga.tags[k], in_a.gold.path, ga.line + static_cast<int>(k)));
+    }
+    gold = std::move(in_a.gold);
+    pred_a = std::move(in_a.pred);
+    pred_b = std::move(in_b.pred);
+  }
+  SignificanceResult r =
+      compare_systems(sentence_counts(gold, pred_a), sentence_counts(gold, pred_b), a.significance);
+  return format_significance(r, path_a, path_b, a.format);
 }
 
 // The work of each mode; returns what goes to stdout.
@@ -169,6 +251,8 @@ std::string run(const EvalArgs& a) {
       }
       return format_report(evaluate(data, pred), a.format);
     }
+    case Mode::Compare:
+      return compare(a);
     case Mode::Help:
       break;
   }

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# End to end: experiments/run on a tiny grid (slices of the bundled corpora, tiny network, 3
+# epochs). Checks the per-run JSON results against an independent rescoring of the kept
+# predictions, the generated tables against the results, byte-identical regeneration, skipping of
+# finished runs, a corpus folder added to the grid getting its rows, a failing run that does not
+# stop the others, stale results after a config change, grid errors, and that the SVG plots parse.
+# Usage (from the repository root): bash tests/cli/experiments_grid.sh BIN_DIR
+set -u
+BIN="${1:?usage: experiments_grid.sh BIN_DIR}"
+RUN=experiments/run
+TMP=$(mktemp -d)
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+for tool in medner-train medner-eval; do
+  [ -x "$BIN/$tool" ] || { echo "FAIL: $BIN/$tool not found"; exit 1; }
+done
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed by experiments/run"; exit 1; }
+
+# slice FILE N: the first N sentences of a CoNLL file.
+slice() { awk -v n="$2" 'BEGIN { RS = ""; ORS = "\n\n" } NR <= n' "$1"; }
+make_corpus() {  # make_corpus DIR SOURCE
+  mkdir -p "$1"
+  slice "$2/train.tsv" 60 >"$1/train.tsv"
+  slice "$2/devel.tsv" 20 >"$1/devel.tsv"
+  slice "$2/test.tsv" 25 >"$1/test.tsv"
+}
+make_corpus "$TMP/corpora/ncbi" data/ncbi-disease
+make_corpus "$TMP/corpora/bc5" data/bc5cdr
+
+cat >"$TMP/tiny.conf" <<'EOF'
+# tiny network, a few epochs: seconds per run
+word-dim = 16
+casing-dim = 4
+char-dim = 8
+char-hidden = 8
+hidden = 16
+dropout = 0
+optimizer = adam
+lr = 0.05
+batch-size = 10
+max-epochs = 3
+EOF
+
+write_grid() {  # write_grid CORPUS_LINES EXTRA_VARIANTS
+  cat >"$TMP/tiny.grid" <<EOF
+# tiny grid of tests/cli/experiments_grid.sh
+base = $TMP/tiny.conf
+seeds = 2
+samples = 500
+[corpora]
+$1
+[variant default]
+[variant softmax]
+output = softmax
+$2
+EOF
+}
+run() { "$RUN" --bin "$BIN" --runs "$TMP/runs" "$@"; }
+report() { "$RUN" --report --bin "$BIN" --runs "$TMP/runs" --out "$TMP/doc/results.md" "$TMP/tiny.grid"; }
+
+# --- 1. one corpus, two variants, two seeds ---
+write_grid "ncbi = $TMP/corpora/ncbi" ""
+run --jobs 2 "$TMP/tiny.grid" >"$TMP/out1" 2>&1 || fail "first run exited $? ($(tail -3 "$TMP/out1"))"
+grep -q "^4 runs: 0 finished (skipped), 4 to run" "$TMP/out1" || fail "first run plan: $(head -1 "$TMP/out1")"
+for v in default softmax; do
+  for s in 1 2; do
+    d="$TMP/runs/tiny/ncbi/$v/seed$s"
+    [ -s "$d/result.json" ] || fail "$d/result.json missing"
+    [ -s "$d/test.pred" ] && [ -s "$d/dev.pred" ] || fail "$d: predictions not kept"
+    [ ! -e "$d/model.bin.ckpt" ] || fail "$d: checkpoint left behind"
+  done
+done
+
+# Each result: fields present and consistent; dev/test scores equal a rescoring of the kept
+# predictions by medner-eval --pred (an independent path through the scorer).
+python3 - "$TMP/runs/tiny" "$BIN/medner-eval" <<'EOF' || fail "result.json checks"
+import glob, json, math, subprocess, sys
+root, evaluate = sys.argv[1], sys.argv[2]
+paths = sorted(glob.glob(f"{root}/*/*/seed*/result.json"))
+assert len(paths) == 4, paths
+for p in paths:
+    r = json.load(open(p))
+    where = p
+    for key in ("config", "seed", "best_epoch", "epochs", "dev", "test", "train_seconds",
+                "seconds_to_best", "tokens_per_second", "curve", "predictions", "command"):
+        assert key in r, f"{where}: no {key}"
+    assert r["config"]["seed"] == str(r["seed"]), f"{where}: config seed {r['config']['seed']}"
+    assert p.endswith(f"seed{r['seed']}/result.json"), where
+    assert r["config"]["max-epochs"] == "3" and r["config"]["hidden"] == "16", where
+    assert r["config"]["output"] == ("softmax" if "/softmax/" in p else "crf"), where
+    assert 1 <= r["best_epoch"] <= r["epochs"] <= 3, where
+    assert len(r["curve"]) == r["epochs"], where
+    assert [c["epoch"] for c in r["curve"]] == list(range(1, r["epochs"] + 1)), where
+    assert 0 < r["seconds_to_best"] <= r["train_seconds"], where
+    assert r["tokens_per_second"] > 0, where
+    assert abs(r["dev"]["overall"]["f1"] - r["best_dev_f1_log"]) < 1e-6, \
+        f"{where}: dev F1 {r['dev']['overall']['f1']} but the training log says {r['best_dev_f1_log']}"
+    assert "Disease" in r["test"]["types"], where
+    for split in ("dev", "test"):
+        out = subprocess.run([evaluate, "--pred", r["predictions"][split], "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        again = json.loads(out)["overall"]
+        for k in ("precision", "recall", "f1", "gold", "predicted", "correct"):
+            assert math.isclose(again[k], r[split]["overall"][k], abs_tol=1e-9), \
+                f"{where}: {split} {k} {r[split]['overall'][k]} != rescored {again[k]}"
+EOF
+
+# --- 2. the report: tables match the results, plots parse, output is deterministic ---
+report >"$TMP/rep1" 2>&1 || fail "report exited $? ($(cat "$TMP/rep1"))"
+cp "$TMP/doc/results.md" "$TMP/results1.md"
+python3 - "$TMP/runs/tiny" "$TMP/doc/results.md" <<'EOF' || fail "report table checks"
+import glob, json, statistics, sys
+root, page = sys.argv[1], open(sys.argv[2]).read()
+rows = {}
+for line in page.splitlines():
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    if len(cells) == 7 and cells[0] == "ncbi":  # the P/R/F1 table (no published anchors here)
+        rows[cells[1]] = cells
+assert set(rows) == {"`default`", "`softmax`"}, rows.keys()
+f1 = {}
+for v in ("default", "softmax"):
+    vals = [json.load(open(p))["test"]["overall"]["f1"]
+            for p in sorted(glob.glob(f"{root}/ncbi/{v}/seed*/result.json"))]
+    f1[v] = vals
+    want = f"{statistics.mean(vals):.2f} ± {statistics.stdev(vals):.2f}"
+    got = rows[f"`{v}`"][5]
+    assert got.startswith(want), f"{v}: table F1 '{got}', results give '{want}'"
+    assert rows[f"`{v}`"][2] == "2", rows[f"`{v}`"]
+delta = statistics.mean(s - d for s, d in zip(f1["softmax"], f1["default"]))
+cell = rows["`softmax`"][6]
+assert cell.startswith(f"{delta:+.2f} (") and cell.endswith("/2)"), f"ΔF1 cell '{cell}', want {delta:+.2f}"
+assert rows["`default`"][6] == "reference", rows["`default`"]
+assert page.count("Seeds 1 2;") == 2 and page.count("Seeds 1 2.") == 1, "every table states its seeds"
+assert page.count("Regenerate: `experiments/run ") == 3, "every table states its command"
+assert "medner-eval --compare" in page and "paired bootstrap" in page
+EOF
+ls "$TMP/doc/results/"*.svg >/dev/null 2>&1 || fail "no SVG plots written"
+for svg in "$TMP"/doc/results/*.svg; do
+  python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.tag.endswith("svg") and len(r) > 10' "$svg" ||
+    fail "$svg does not parse as SVG"
+  grep -q "$(basename "$svg")" "$TMP/doc/results.md" || fail "$svg is not referenced from the page"
+done
+[ -f "$TMP/doc/results/tiny-ncbi-f1.svg" ] || fail "no F1 bar chart"
+[ -f "$TMP/doc/results/tiny-ncbi-default-curves.svg" ] || fail "no learning curves"
+cp -r "$TMP/doc/results" "$TMP/svgs1"
+report >/dev/null 2>&1
+cmp -s "$TMP/doc/results.md" "$TMP/results1.md" || fail "report is not byte-identical on the same results"
+diff -r "$TMP/doc/results" "$TMP/svgs1" >/dev/null || fail "plots are not byte-identical on the same results"
+
+# --- 3. running again skips finished runs and touches nothing ---
+stamp() { find "$TMP/runs" -name result.json -exec stat -c '%n %Y.%y' {} + | sort; }
+stamp >"$TMP/stamp1"
+run "$TMP/tiny.grid" >"$TMP/out2" 2>&1 || fail "second run exited $?"
+grep -q "^4 runs: 4 finished (skipped), 0 to run" "$TMP/out2" || fail "finished runs not skipped: $(head -1 "$TMP/out2")"
+stamp | cmp -s - "$TMP/stamp1" || fail "a finished run was rewritten"
+
+# --- 4. a new corpus folder gets its rows; a failing variant does not stop the others ---
+write_grid "ncbi = $TMP/corpora/ncbi
+$TMP/corpora/bc5" "[variant broken]
+dropout = 2"
+run "$TMP/tiny.grid" >"$TMP/out3" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "a grid with failing runs exited $rc, expected 1"
+grep -q "^12 runs: 4 finished (skipped), 8 to run" "$TMP/out3" || fail "plan after adding a corpus: $(head -1 "$TMP/out3")"
+[ "$(grep -c ': FAILED: medner-train exited 1: error: --dropout' "$TMP/out3")" -eq 4 ] || fail "failures not reported: $(cat "$TMP/out3")"
+[ "$(grep -c ': done in' "$TMP/out3")" -eq 4 ] || fail "the good runs beside the failing ones did not finish"
+[ -s "$TMP/runs/tiny/ncbi/broken/seed1/error.txt" ] || fail "no error.txt for a failed run"
+for v in default softmax; do
+  [ -s "$TMP/runs/tiny/bc5/$v/seed2/result.json" ] || fail "new corpus: bc5/$v/seed2 not run"
+done
+report >/dev/null 2>&1 || fail "report after adding a corpus failed"
+grep -q '^| bc5 | `default` | 2 |' "$TMP/doc/results.md" || fail "new corpus has no rows in the table"
+grep -q '^| bc5 | `softmax` | 2 |' "$TMP/doc/results.md" || fail "new corpus: no softmax row"
+grep -q '| corpus | variant | Chemical | Disease |' "$TMP/doc/results.md" || fail "per-type table lacks the new corpus's types"
+grep -q '`ncbi/broken` seed 1 (failed: medner-train exited 1: error: --dropout' "$TMP/doc/results.md" ||
+  fail "failed runs not listed in the report"
+[ -f "$TMP/doc/results/tiny-bc5-f1.svg" ] || fail "new corpus has no plot"
+# The failed runs are retried on the next run.
+run --dry-run "$TMP/tiny.grid" >"$TMP/out4" 2>&1
+grep -q "4 failed before" "$TMP/out4" || fail "failed runs not retried: $(head -1 "$TMP/out4")"
+
+# --- 5. changing the base config makes the results stale ---
+sed -i 's/^hidden = 16/hidden = 12/' "$TMP/tiny.conf"
+run --dry-run "$TMP/tiny.grid" >"$TMP/out5" 2>&1
+grep -q "8 stale" "$TMP/out5" || fail "results not stale after a base config change: $(head -1 "$TMP/out5")"
+"$RUN" --report --bin "$BIN" --runs "$TMP/runs" --out "$TMP/doc/stale.md" "$TMP/tiny.grid" >/dev/null 2>"$TMP/err5"
+grep -q "made from another configuration" "$TMP/err5" || fail "report does not warn about stale results"
+grep -q "0 of 12 runs finished" "$TMP/doc/stale.md" || fail "stale results still in the tables"
+
+# --- 6. grid errors: exit 2, one line naming the grid ---
+printf 'seeds = 1\n[corpora]\nx = %s/nowhere\n' "$TMP" >"$TMP/bad1.grid"
+"$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad1.grid" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "^error: .*bad1.grid: corpus 'x': .*nowhere has no train.tsv" "$TMP/err" || fail "missing corpus: $(cat "$TMP/err")"
+printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\nwidth = 3\n' "$TMP" >"$TMP/bad2.grid"
+"$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad2.grid" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "unknown medner-train option 'width'" "$TMP/err" || fail "unknown option: $(cat "$TMP/err")"
+printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\nseed = 3\n' "$TMP" >"$TMP/bad3.grid"
+"$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad3.grid" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "bad3.grid:5: variant 'v': 'seed' is set by the runner" "$TMP/err" || fail "seed override: $(cat "$TMP/err")"
+[ ! -d "$TMP/runs/bad1" ] && [ ! -d "$TMP/runs/bad2" ] || fail "a bad grid started runs"
+
+if [ "$failures" -ne 0 ]; then
+  echo "experiments_grid: $failures check(s) failed"
+  exit 1
+fi
+echo "experiments_grid: all checks passed"
