@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, then builds and runs the whole suite in the
 # configurations CI gates on: Release (warnings as errors), the double-precision build
-# (gradient checks), and Debug with AddressSanitizer + UndefinedBehaviorSanitizer.
+# (gradient checks), Debug with AddressSanitizer + UndefinedBehaviorSanitizer, and the Open MPI
+# build (MEDNER_MPI=ON), whose cli_mpi_equivalence test trains under `mpirun -np 2`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,4 +22,5 @@ build_and_test() {  # dir, ctest args..., -- cmake args...
 build_and_test build/release -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_NATIVE=ON
 build_and_test build/double -R '^(core|ops|layers|crf|optim)$' -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_DOUBLE=ON
 build_and_test build/asan -- -DCMAKE_BUILD_TYPE=Debug -DMEDNER_SANITIZE='address;undefined'
+build_and_test build/mpi -R '^(dist|train|apps|cli_.*)$' -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_MPI=ON
 echo "all configurations passed"

@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "data/tag_scheme.h"
+#include "dist/agreement.h"
+#include "dist/grad_sync.h"
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
 #include "optim/grad_clip.h"
@@ -119,15 +121,49 @@ std::vector<std::vector<std::string>> gold_iob2(const Corpus& c) {
   return out;
 }
 
+// Steps between the replicas' checksum comparisons (also at every epoch end): hashing costs one
+// pass over parameters and moments, a few ms, so every 100 steps it stays far below 1%.
+constexpr int64_t kAgreementEvery = 100;
+
+// Hash of everything that must be identical on every rank: parameters, optimizer state and the
+// counters that decide the run's course (timings excluded: they are rank 0's own).
+uint64_t replica_checksum(const ParamStore& store, Optimizer& opt, const Progress& p) {
+  uint64_t h = checksum64(store.data(), store.size() * sizeof(real));
+  for (auto& [name, buffer] : opt.state_buffers()) h = checksum64(buffer->data(), buffer->size() * sizeof(real), h);
+  const int64_t counters[] = {p.epoch, p.position, p.step, p.best_epoch, p.bad_epochs, opt.steps()};
+  h = checksum64(counters, sizeof counters, h);
+  return checksum64(&p.best_f1, sizeof p.best_f1, h);
+}
+
+// The sentences of batch k that this rank computes: every size()-th one from rank(). The plan
+// sorts a batch by length, so striding gives the ranks similar lengths and token counts (the
+// slowest rank sets the step time); with one rank it is the whole batch in plan order.
+void rank_shard(const BatchPlan& plan, int k, const Communicator& comm, std::vector<int>& mine) {
+  mine.clear();
+  const auto end = plan.starts[static_cast<std::size_t>(k) + 1];
+  for (int s = plan.starts[static_cast<std::size_t>(k)] + comm.rank(); s < end; s += comm.size())
+    mine.push_back(plan.order[static_cast<std::size_t>(s)]);
+}
+
 }  // namespace
 
 TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, std::ostream& log,
                          std::ostream& out) {
-  const auto t_start = Clock::now();
+  LocalComm comm;
+  return train_model(config, effective, comm, log, out);
+}
+
+TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, Communicator& comm,
+                         std::ostream& root_log, std::ostream& out) {
   if (config.train.empty()) throw InputError("--train: a training file is required");
   if (config.dev.empty()) throw InputError("--dev: a development file is required (early stopping)");
   if (config.model.empty()) throw InputError("--model: an output model path is required");
-  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
+  const bool root = comm.rank() == 0;
+  std::ostream null_log(nullptr);  // discards: only rank 0 logs
+  std::ostream& log = root ? root_log : null_log;
+  // Ranks on one machine share its cores, so "all cores" means this rank's share of them.
+  const int threads =
+      config.threads > 0 ? config.threads : std::max(1, omp_get_max_threads() / comm.local_size());
 
   Corpus train = read_conll(config.train);
   validate_tags(train, detect_tag_scheme(train));
@@ -146,7 +182,11 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   std::unique_ptr<NerNetwork> net;
   std::unique_ptr<ModelFile> resume_file;
   if (config.resume) {
-    if (std::ifstream(ckpt).good()) {
+    // Rank 0 decides whether there is a checkpoint; then every rank reads it (the ranks share a
+    // filesystem, as they do for the data). It holds nothing rank-specific: any rank count resumes.
+    char found = root && std::ifstream(ckpt).good();
+    broadcast_value(comm, found, 0);
+    if (found) {
       resume_file = std::make_unique<ModelFile>(load_model_file(ckpt));
       model_require_kind(*resume_file, "checkpoint", ckpt);
       TrainedModel m = from_model_file(*resume_file, ckpt);
@@ -191,14 +231,19 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   Dataset dev_data = encode_corpus(dev, vocab, false);
   const auto dev_gold = gold_iob2(dev);
   log << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
-                     "{} parameters; {} threads\n",
+                     "{} parameters; {} threads{}\n",
                      train_data.sentences.size(), train_data.tokens, dev_data.sentences.size(),
-                     vocab.words.size(), vocab.chars.size(), vocab.tags.size(), net->params().size(), threads);
+                     vocab.words.size(), vocab.chars.size(), vocab.tags.size(), net->params().size(), threads,
+                     comm.size() > 1 ? fmt::format(" per rank, {} ranks", comm.size()) : "");
 
   ParamStore& store = net->params();
   std::unique_ptr<Optimizer> opt = make_optimizer(config.optimizer, store, static_cast<real>(config.momentum));
   if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, progress);
   resume_file.reset();
+  auto require_same_replica = [&](const std::string& when, const std::string& hint) {
+    if (comm.size() > 1) require_agreement(comm, replica_checksum(store, *opt, progress), when, hint);
+  };
+  require_same_replica("the initial model", "; every rank must read the same data, embeddings and checkpoint");
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) {
@@ -215,9 +260,15 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   Predictor predictor(*net, vocab, threads);
   ProgressBar bar(log);
   TrainSummary summary;
+  summary.ranks = comm.size();
+  summary.threads = threads;
+  double sync_sparse_reals = 0;
+  std::vector<real> sync_scratch;
+  std::vector<int> mine;
   const auto session_start = Clock::now();
   const double elapsed_before = progress.elapsed;
   auto elapsed = [&] { return elapsed_before + seconds_since(session_start); };
+  const std::string diverged = "; the replicas have diverged (please report this as a bug)";
 
   while (progress.epoch < config.max_epochs && progress.bad_epochs < config.patience) {
     const int epoch = progress.epoch;
@@ -226,8 +277,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     while (progress.position < plan.batches()) {
       const auto t_step = Clock::now();
       const int k = progress.position;
-      std::vector<int> bounds = shard_bounds(plan.starts[static_cast<std::size_t>(k)],
-                                             plan.starts[static_cast<std::size_t>(k) + 1], threads);
+      rank_shard(plan, k, comm, mine);
+      std::vector<int> bounds = shard_bounds(0, static_cast<int>(mine.size()), threads);
       std::exception_ptr error;
 #pragma omp parallel num_threads(threads)
       {
@@ -240,9 +291,11 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
           if (bounds[i] < bounds[i + 1]) {
             w.sentences.clear();
             for (int s = bounds[i]; s < bounds[i + 1]; ++s)
-              w.sentences.push_back(&train_data.sentences[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(s)])]);
+              w.sentences.push_back(&train_data.sentences[static_cast<std::size_t>(mine[static_cast<std::size_t>(s)])]);
             make_batch(w.sentences, train_data.forms, w.seen, w.batch);
-            Rng rng(mix(config.seed, static_cast<uint64_t>(progress.step), i));
+            // One stream per (step, shard); shards are numbered over all ranks' threads.
+            const auto shard = static_cast<uint64_t>(comm.rank()) * static_cast<uint64_t>(threads) + i;
+            Rng rng(mix(config.seed, static_cast<uint64_t>(progress.step), shard));
             if (config.singleton_unk > 0)
               for (int& id : w.batch.words)
                 if (singleton[static_cast<std::size_t>(id)] && rng.uniform() < config.singleton_unk) id = kUnkId;
@@ -266,6 +319,18 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
         tokens += workers[static_cast<std::size_t>(i)]->tokens;
         if (i > 0) grads.add(workers[static_cast<std::size_t>(i)]->grads);
       }
+      if (comm.size() > 1) {
+        const auto t_sync = Clock::now();
+        const GradSyncStats synced = allreduce_gradients(comm, store, grads, sync_scratch);
+        double totals[2] = {loss, static_cast<double>(tokens)};
+        comm.allreduce_sum(totals, 2);
+        loss = totals[0];
+        tokens = static_cast<long>(totals[1]);
+        summary.sync_dense_reals = static_cast<double>(synced.dense);
+        sync_sparse_reals += static_cast<double>(synced.sparse);
+        summary.sync_seconds += seconds_since(t_sync);
+      }
+      // From here on every rank holds the same gradient, so it takes the same decisions.
       if (config.l2 > 0) add_l2(store, grads, static_cast<real>(config.l2));
       const real norm = clip_grad_norm(store, grads, static_cast<real>(config.clip));
       if (!std::isfinite(loss) || !std::isfinite(static_cast<double>(norm))) {
@@ -280,27 +345,34 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       ++progress.step;
       ++progress.position;
       const double dt = seconds_since(t_step);
+      ++summary.steps;
+      summary.step_seconds += dt;
       progress.epoch_loss += loss;
       progress.epoch_tokens += static_cast<double>(tokens);
       progress.epoch_seconds += dt;
       bar.update(epoch + 1, progress.position, plan.batches(), progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9));
-      if (config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
+      if (progress.step % kAgreementEvery == 0) require_same_replica(fmt::format("the model after step {}", progress.step), diverged);
+      if (root && config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
           progress.position < plan.batches()) {
         progress.elapsed = elapsed();
         save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
       }
     }
     bar.clear();
-    // End of epoch: dev evaluation, early stopping, best model, checkpoint.
+    // End of epoch: dev evaluation, early stopping, best model, checkpoint. Rank 0 alone
+    // evaluates and broadcasts the F1; from it every rank takes the same early-stopping decision
+    // (their progress records are identical, which the checksum below verifies).
     const double tok_s = progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9);
-    EvalReport dev_report = evaluate(dev_gold, predictor.tags(dev_data));
-    const double f1 = dev_report.overall.f1();
+    EvalReport dev_report;
+    if (root) dev_report = evaluate(dev_gold, predictor.tags(dev_data));
+    double f1 = dev_report.overall.f1();
+    broadcast_value(comm, f1, 0);
     const bool improved = f1 > progress.best_f1;
     if (improved) {
       progress.best_f1 = f1;
       progress.best_epoch = epoch + 1;
       progress.bad_epochs = 0;
-      save_model_file(config.model, to_model_file(stored, vocab, *net, "model"));
+      if (root) save_model_file(config.model, to_model_file(stored, vocab, *net, "model"));
       progress.elapsed_to_best = elapsed();
     } else {
       ++progress.bad_epochs;
@@ -308,15 +380,18 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     progress.total_tokens += progress.epoch_tokens;
     progress.total_train_seconds += progress.epoch_seconds;
     log << fmt::format("epoch {:3d}  loss {:10.2f}  train {:7.0f} tok/s  dev P {:6.2f} R {:6.2f} F1 {:6.2f}  "
-                       "best {:6.2f} (epoch {})  {:7.1f}s\n",
+                       "best {:6.2f} (epoch {})  {:7.1f}s{}\n",
                        epoch + 1, progress.epoch_loss, tok_s, dev_report.overall.precision(),
-                       dev_report.overall.recall(), f1, progress.best_f1, progress.best_epoch, elapsed());
+                       dev_report.overall.recall(), f1, progress.best_f1, progress.best_epoch, elapsed(),
+                       comm.size() > 1 ? fmt::format("  sync {:4.1f}%", 100 * summary.sync_seconds /
+                                                                          std::max(summary.step_seconds, 1e-9))
+                                       : "");
     progress.log_records.push_back(fmt::format(
         "{{\"epoch\": {}, \"train_loss\": {}, \"train_tokens_per_s\": {}, \"lr\": {}, \"dev_precision\": {}, "
         "\"dev_recall\": {}, \"dev_f1\": {}, \"best_f1\": {}, \"best_epoch\": {}, \"elapsed_s\": {}}}",
         epoch + 1, progress.epoch_loss, tok_s, lr, dev_report.overall.precision(), dev_report.overall.recall(), f1,
         progress.best_f1, progress.best_epoch, elapsed()));
-    if (!config.log.empty()) {
+    if (root && !config.log.empty()) {
       std::string text;
       for (const auto& r : progress.log_records) text += r + "\n";
       write_file_atomic(config.log, text);
@@ -325,7 +400,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     progress.position = 0;
     progress.epoch_loss = progress.epoch_tokens = progress.epoch_seconds = 0;
     progress.elapsed = elapsed();
-    save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+    require_same_replica(fmt::format("the model at the end of epoch {}", epoch + 1), diverged);
+    if (root) save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
   }
 
   summary.epochs = progress.epoch;
@@ -334,9 +410,10 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   summary.seconds_to_best = progress.elapsed_to_best;
   summary.seconds = elapsed();
   summary.tokens_per_second = progress.total_tokens / std::max(progress.total_train_seconds, 1e-9);
+  summary.sync_sparse_reals_per_step = sync_sparse_reals / std::max<double>(1, static_cast<double>(summary.steps));
   log << fmt::format("best dev F1 {:.2f} at epoch {} ({:.1f}s to best, {:.1f}s total)\n", summary.best_dev_f1,
                      summary.best_epoch, summary.seconds_to_best, summary.seconds);
-  if (!config.test.empty()) {
+  if (root && !config.test.empty()) {
     TrainedModel best = load_trained_model(config.model);
     Predictor p(*best.net, best.vocab, threads);
     EvalReport r = evaluate(gold_iob2(test), p.tags(encode_corpus(test, best.vocab, false)));
@@ -344,7 +421,6 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     log << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), summary.test_f1);
   }
   (void)out;
-  (void)t_start;
   return summary;
 }
 
