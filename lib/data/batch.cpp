@@ -23,10 +23,8 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   batch.casing.assign(n, 0);
   batch.tags.assign(n, -1);
   batch.position_form.assign(n, -1);
-  batch.form_chars.clear();
-  batch.form_offsets.assign(1, 0);
-  std::vector<int>& used = batch.form_chars;  // appended below
-  int n_forms = 0;
+  // Distinct forms in order of first appearance; position_form holds that order for now.
+  batch.form_ids.clear();
   for (int b = 0; b < B; ++b) {
     const EncodedSentence& s = *sentences[static_cast<std::size_t>(b)];
     batch.lengths[static_cast<std::size_t>(b)] = s.size();
@@ -36,19 +34,42 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
       batch.words[at] = s.words[k];
       batch.casing[at] = s.casing[k];
       if (!s.tags.empty()) batch.tags[at] = s.tags[k];
-      int f = s.forms[k];
-      int& slot = seen[static_cast<std::size_t>(f)];
+      int& slot = seen[static_cast<std::size_t>(s.forms[k])];
       if (slot < 0) {
-        slot = n_forms++;
-        auto first = forms.offsets[static_cast<std::size_t>(f)], last = forms.offsets[static_cast<std::size_t>(f) + 1];
-        used.insert(used.end(), forms.chars.begin() + first, forms.chars.begin() + last);
-        batch.form_offsets.push_back(static_cast<int>(used.size()));
+        slot = static_cast<int>(batch.form_ids.size());
+        batch.form_ids.push_back(s.forms[k]);
       }
       batch.position_form[at] = slot;
     }
   }
   for (const EncodedSentence* s : sentences)
     for (int f : s->forms) seen[static_cast<std::size_t>(f)] = -1;
+  // Longest first, ties in order of appearance (std::sort: no temporary buffer, unlike
+  // stable_sort, and the index tie-break makes the order unique).
+  auto length = [&](int i) {
+    const auto f = static_cast<std::size_t>(batch.form_ids[static_cast<std::size_t>(i)]);
+    return forms.offsets[f + 1] - forms.offsets[f];
+  };
+  std::vector<int>& order = batch.form_rank;  // order[r] = first-seen index of the form ranked r
+  order.resize(batch.form_ids.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    const int la = length(a), lb = length(b);
+    return la != lb ? la > lb : a < b;
+  });
+  batch.form_chars.clear();
+  batch.form_offsets.assign(1, 0);
+  for (int i : order) {
+    const auto f = static_cast<std::size_t>(batch.form_ids[static_cast<std::size_t>(i)]);
+    batch.form_chars.insert(batch.form_chars.end(), forms.chars.begin() + forms.offsets[f],
+                            forms.chars.begin() + forms.offsets[f + 1]);
+    batch.form_offsets.push_back(static_cast<int>(batch.form_chars.size()));
+  }
+  // Renumber positions: first-seen index -> rank (form_ids is free scratch now).
+  std::vector<int>& rank = batch.form_ids;
+  for (std::size_t r = 0; r < order.size(); ++r) rank[static_cast<std::size_t>(order[r])] = static_cast<int>(r);
+  for (int& p : batch.position_form)
+    if (p >= 0) p = rank[static_cast<std::size_t>(p)];
 }
 
 }  // namespace medner

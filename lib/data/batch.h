@@ -27,15 +27,17 @@ struct Batch {
   int T = 0;  // longest sentence
   std::vector<int> lengths;  // B
   std::vector<int> words, casing, tags;  // T*B; padding: word 0, casing 0, tag -1
-  // Distinct forms of the batch for the char encoder, and for each position the index of its
-  // form in that list (-1 for padding).
+  // Distinct forms of the batch for the char encoder, longest first (so the char LSTM's live
+  // columns are a prefix that shrinks as words end), and for each position the index of its form
+  // in that list (-1 for padding).
   std::vector<int> form_chars, form_offsets;
   std::vector<int> position_form;
+  std::vector<int> form_ids, form_rank;  // scratch: dataset form ids in first-seen order, new index
   int tokens() const;
 };
 
-// Fills `batch` (reusing its memory) from the given sentences. `seen` is scratch of size
-// forms.size(), all -1 on entry and on return.
+// Fills `batch` (reusing its memory, so a steady state allocates nothing) from the given
+// sentences. `seen` is scratch of size forms.size(), all -1 on entry and on return.
 void make_batch(const std::vector<const EncodedSentence*>& sentences, const FormTable& forms,
                 std::vector<int>& seen, Batch& batch);
 

@@ -59,11 +59,9 @@ NodeId CharEncoder::operator()(Tape& tape, const ParamStore& store, const int* c
   int* ids = tape.scratch<int>(static_cast<std::size_t>(T * W));
   for (Index t = 0; t < T; ++t)
     for (Index w = 0; w < W; ++w) ids[t * W + w] = t < lengths[w] ? chars[offsets[w] + t] : 0;
+  if (config_.kind == CharEncoderKind::Lstm)  // projects the char table once, not every position
+    return lstm_.final_states_over_table(tape, store, tape.param(store, chars_.table()), ids, T, W, lengths);
   NodeId x = chars_(tape, store, ids, T * W);  // char_dim x (T*W)
-  if (config_.kind == CharEncoderKind::Lstm) {
-    BiLstm::Output o = lstm_(tape, store, x, W, lengths);
-    return concat_rows(tape, {o.final_fwd, o.final_bwd});
-  }
   // CNN: im2col as `width` shifted gathers (zero outside the word), one GEMM, max over chars.
   const Index half = config_.width / 2;
   NodeId* shifted = tape.scratch<NodeId>(static_cast<std::size_t>(config_.width));

@@ -1,5 +1,7 @@
 #include "layers/lstm.h"
 
+#include "core/error.h"
+
 #include "layers/linear.h"
 #include "ops/concat_slice.h"
 #include "ops/dropout.h"
@@ -24,8 +26,20 @@ Lstm::Lstm(ParamStore& store, const std::string& name, Index in, Index hidden, R
 
 NodeId Lstm::operator()(Tape& tape, const ParamStore& store, NodeId x, Index batch,
                         const int* lengths) const {
-  NodeId xproj = affine(tape, tape.param(store, Wx_), x, tape.param(store, b_));
+  return lstm_layer(tape, x, tape.param(store, Wx_), tape.param(store, b_), tape.param(store, Wh_), batch, lengths);
+}
+
+NodeId Lstm::input_projection(Tape& tape, const ParamStore& store, NodeId x) const {
+  return affine(tape, tape.param(store, Wx_), x, tape.param(store, b_));
+}
+
+NodeId Lstm::recurrence(Tape& tape, const ParamStore& store, NodeId xproj, Index batch, const int* lengths) const {
   return lstm_recurrence(tape, xproj, tape.param(store, Wh_), batch, lengths);
+}
+
+NodeId Lstm::recurrence_gather(Tape& tape, const ParamStore& store, NodeId table, Index T, Index batch,
+                               const int* lengths, const int* ids) const {
+  return lstm_recurrence_gather(tape, table, tape.param(store, Wh_), T, batch, lengths, ids);
 }
 
 void reverse_index(Index T, Index batch, const int* lengths, int* out) {
@@ -62,6 +76,18 @@ BiLstm::Output BiLstm::operator()(Tape& tape, const ParamStore& store, NodeId x,
     out.final_bwd = slice_cols(tape, r, (T - 1) * batch, batch);
   }
   return out;
+}
+
+NodeId BiLstm::final_states_over_table(Tape& tape, const ParamStore& store, NodeId table, const int* ids, Index T,
+                                       Index batch, const int* lengths) const {
+  MEDNER_CHECK(fwd_.size() == 1, "final_states_over_table: one layer expected, the BiLstm has {}", fwd_.size());
+  const Index N = T * batch;
+  int* rev = tape.scratch<int>(static_cast<std::size_t>(N));  // lstm_recurrence_gather copies it: arena scratch
+  reverse_index(T, batch, lengths, rev);
+  for (Index j = 0; j < N; ++j) rev[j] = ids[rev[j]];  // ids in reversed order
+  NodeId f = fwd_[0].recurrence_gather(tape, store, fwd_[0].input_projection(tape, store, table), T, batch, lengths, ids);
+  NodeId r = bwd_[0].recurrence_gather(tape, store, bwd_[0].input_projection(tape, store, table), T, batch, lengths, rev);
+  return concat_rows(tape, {slice_cols(tape, f, (T - 1) * batch, batch), slice_cols(tape, r, (T - 1) * batch, batch)});
 }
 
 }  // namespace medner

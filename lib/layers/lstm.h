@@ -21,6 +21,13 @@ class Lstm {
   // x: D x (T*B) -> H x (T*B); past its length a sequence holds its last state, so columns
   // (T-1)*B .. T*B-1 are the final states.
   NodeId operator()(Tape& tape, const ParamStore& store, NodeId x, Index batch, const int* lengths) const;
+  // Its parts: the input projection W_x x + b (x: D x N -> 4H x N, one GEMM), and the recurrence
+  // over a projected batch (xproj: 4H x (T*B) -> H x (T*B)) or over projections gathered from a
+  // table by ids (ops/lstm_recurrence.h). operator() fuses the projection into the recurrence op.
+  NodeId input_projection(Tape& tape, const ParamStore& store, NodeId x) const;
+  NodeId recurrence(Tape& tape, const ParamStore& store, NodeId xproj, Index batch, const int* lengths) const;
+  NodeId recurrence_gather(Tape& tape, const ParamStore& store, NodeId table, Index T, Index batch,
+                           const int* lengths, const int* ids) const;
   Index hidden() const { return hidden_; }
 
  private:
@@ -44,6 +51,13 @@ class BiLstm {
   // x: D x (T*B). Between stacked layers, dropout(p) is applied when train is set.
   Output operator()(Tape& tape, const ParamStore& store, NodeId x, Index batch, const int* lengths,
                     real dropout = 0, Rng* rng = nullptr, bool train = false) const;
+  // One layer over sequences of columns of a small table (character embeddings): x_t of sequence
+  // b is table column ids[t*B + b] (ids: T*B, time-major; padding ids are never read as input).
+  // Since W_x x + b depends only on the id, it is computed once per table column (table: D x V ->
+  // 4H x V) and gathered per position, in each direction's own order, so there is neither a
+  // per-position input GEMM nor a reversal copy of x. Returns [final_fwd; final_bwd]: 2H x B.
+  NodeId final_states_over_table(Tape& tape, const ParamStore& store, NodeId table, const int* ids, Index T,
+                                 Index batch, const int* lengths) const;
   Index output_dim() const { return 2 * hidden_; }
 
  private:

@@ -42,8 +42,10 @@ NodeId affine(Tape& tape, NodeId W, NodeId x, NodeId b) {
               "expected W: O x I, x: I x N, b: O x 1");
   NodeId y = tape.add_node("affine", sw.rows, sx.cols, {W, x, b});
   auto Y = tape.value(y);
-  Y.noalias() = tape.value(W) * tape.value(x);
-  Y.colwise() += tape.value(b).col(0);
+  // Bias first, then the GEMM accumulates onto it: no zero fill of Y and no second pass.
+  const auto bias = tape.value(b).col(0);
+  for (Index j = 0; j < sx.cols; ++j) Y.col(j) = bias;  // (replicate() would index with modulo)
+  Y.noalias() += tape.value(W) * tape.value(x);
   if (!tape.needs_grad(y)) return y;
   // dW = dY x^T, dx = W^T dY, db = sum over columns of dY.
   tape.set_backward(y, [y, W, x, b](Tape& t) {

@@ -56,10 +56,10 @@ NodeId NerNetwork::loss(Tape& tape, const Batch& batch, Rng& rng, bool train) co
   return softmax_nll(tape, e, batch.tags.data(), static_cast<Index>(batch.tags.size()));
 }
 
-std::vector<std::vector<int>> NerNetwork::decode(Tape& tape, const Batch& batch) const {
+std::vector<std::vector<int>> NerNetwork::decode(Tape& tape, const Batch& batch, CrfWorkspace* ws) const {
   NodeId e = emissions(tape, batch, nullptr, false);
   auto E = tape.value(e);
-  if (crf_) return crf_->viterbi_batch(E, batch.B, batch.lengths.data());
+  if (crf_) return crf_->viterbi_batch(E, batch.B, batch.lengths.data(), ws);
   std::vector<std::vector<int>> out(static_cast<std::size_t>(batch.B));
   for (int b = 0; b < batch.B; ++b)
     for (int t = 0; t < batch.lengths[static_cast<std::size_t>(b)]; ++t) {

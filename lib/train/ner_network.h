@@ -50,8 +50,9 @@ class NerNetwork {
   NodeId emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const;
   // Negative log-likelihood summed over the sentences of the batch (1 x 1).
   NodeId loss(Tape& tape, const Batch& batch, Rng& rng, bool train) const;
-  // Best tag ids of each sentence (Viterbi, or per-token argmax for softmax).
-  std::vector<std::vector<int>> decode(Tape& tape, const Batch& batch) const;
+  // Best tag ids of each sentence (Viterbi, or per-token argmax for softmax). ws: optional
+  // reusable CRF decoding memory.
+  std::vector<std::vector<int>> decode(Tape& tape, const Batch& batch, CrfWorkspace* ws = nullptr) const;
 
   bool has_crf() const { return crf_ != nullptr; }
   const Crf& crf() const { return *crf_; }

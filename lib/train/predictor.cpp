@@ -9,13 +9,11 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <mutex>
 
 namespace medner {
 
 namespace {
-constexpr int kBatchTokens = 2048;
-constexpr int kBatchSentences = 64;
-
 std::vector<std::string> to_iob2(const std::vector<int>& ids, const Vocabularies& vocab) {
   std::vector<std::string> tags;
   tags.reserve(ids.size());
@@ -39,42 +37,82 @@ std::vector<int> span_labels(const Span& s, const Vocabularies& vocab) {
 }
 }  // namespace
 
+namespace {
+// One thread's reusable state.
+struct TagWorker {
+  Tape tape;
+  Batch batch;
+  CrfWorkspace crf;
+  std::vector<int> seen;  // make_batch scratch: all -1 between batches
+  std::vector<const EncodedSentence*> sentences;
+  std::vector<int> index;
+};
+}  // namespace
+
+struct Predictor::Workers {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<TagWorker>> idle;  // taken by a call, given back when it ends
+};
+
 Predictor::Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads)
-    : net_(net), vocab_(vocab), threads_(threads > 0 ? threads : omp_get_max_threads()) {}
+    : net_(net), vocab_(vocab), threads_(threads > 0 ? threads : omp_get_max_threads()),
+      kept_(std::make_unique<Workers>()) {}
+
+Predictor::~Predictor() = default;
 
 template <class PerBatch>
 void Predictor::for_each_batch(const Dataset& data, PerBatch&& fn) const {
-  BatchPlan plan = plan_by_length(data.sentences, kBatchTokens, kBatchSentences);
-  std::vector<std::unique_ptr<Tape>> tapes;
-  for (int i = 0; i < threads_; ++i) tapes.push_back(std::make_unique<Tape>());
+  BatchPlan plan = plan_by_length(data.sentences, kPredictBatchTokens, kPredictBatchSentences);
+  const int threads = std::max(1, std::min(threads_, plan.batches()));
+  std::vector<std::unique_ptr<TagWorker>> workers;
+  {
+    std::lock_guard<std::mutex> lock(kept_->mutex);
+    workers.swap(kept_->idle);
+  }
+  while (static_cast<int>(workers.size()) < threads) workers.push_back(std::make_unique<TagWorker>());
+  for (auto& w : workers)
+    if (w->seen.size() < static_cast<std::size_t>(data.forms.size()))
+      w->seen.resize(static_cast<std::size_t>(data.forms.size()), -1);
   std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
-  for (int k = 0; k < plan.batches(); ++k) {
-    try {
-      Tape& tape = *tapes[static_cast<std::size_t>(omp_get_thread_num())];
-      std::vector<const EncodedSentence*> sents;
-      std::vector<int> index;
-      for (int i = plan.starts[static_cast<std::size_t>(k)]; i < plan.starts[static_cast<std::size_t>(k) + 1]; ++i) {
-        index.push_back(plan.order[static_cast<std::size_t>(i)]);
-        sents.push_back(&data.sentences[static_cast<std::size_t>(index.back())]);
-      }
-      std::vector<int> seen(static_cast<std::size_t>(data.forms.size()), -1);
-      Batch batch;
-      make_batch(sents, data.forms, seen, batch);
-      tape.clear();
-      fn(tape, batch, index);
-    } catch (...) {
-#pragma omp critical(medner_predict_error)
-      if (!error) error = std::current_exception();
+  auto run = [&](TagWorker& w, int k) {
+    w.index.clear();
+    w.sentences.clear();
+    for (int i = plan.starts[static_cast<std::size_t>(k)]; i < plan.starts[static_cast<std::size_t>(k) + 1]; ++i) {
+      w.index.push_back(plan.order[static_cast<std::size_t>(i)]);
+      w.sentences.push_back(&data.sentences[static_cast<std::size_t>(w.index.back())]);
     }
+    make_batch(w.sentences, data.forms, w.seen, w.batch);
+    w.tape.clear();
+    fn(w, w.batch, w.index);
+  };
+  if (threads == 1) {  // no parallel region: a single sentence should not pay for one
+    try {
+      for (int k = 0; k < plan.batches(); ++k) run(*workers[0], k);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int k = 0; k < plan.batches(); ++k) {
+      try {
+        run(*workers[static_cast<std::size_t>(omp_get_thread_num())], k);
+      } catch (...) {
+#pragma omp critical(medner_predict_error)
+        if (!error) error = std::current_exception();
+      }
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(kept_->mutex);
+    if (kept_->idle.size() < workers.size()) kept_->idle.swap(workers);
   }
   if (error) std::rethrow_exception(error);
 }
 
 std::vector<std::vector<std::string>> Predictor::tags(const Dataset& data) const {
   std::vector<std::vector<std::string>> out(data.sentences.size());
-  for_each_batch(data, [&](Tape& tape, const Batch& batch, const std::vector<int>& index) {
-    std::vector<std::vector<int>> best = net_.decode(tape, batch);
+  for_each_batch(data, [&](TagWorker& w, const Batch& batch, const std::vector<int>& index) {
+    std::vector<std::vector<int>> best = net_.decode(w.tape, batch, &w.crf);
     for (std::size_t b = 0; b < index.size(); ++b)
       out[static_cast<std::size_t>(index[b])] = to_iob2(best[b], vocab_);
   });
@@ -83,9 +121,9 @@ std::vector<std::vector<std::string>> Predictor::tags(const Dataset& data) const
 
 std::vector<Prediction> Predictor::predict(const Dataset& data, bool confidence, int nbest) const {
   std::vector<Prediction> out(data.sentences.size());
-  for_each_batch(data, [&](Tape& tape, const Batch& batch, const std::vector<int>& index) {
-    NodeId e = net_.emissions(tape, batch, nullptr, false);
-    auto E = tape.value(e);
+  for_each_batch(data, [&](TagWorker& w, const Batch& batch, const std::vector<int>& index) {
+    NodeId e = net_.emissions(w.tape, batch, nullptr, false);
+    auto E = w.tape.value(e);
     const Index L = E.rows();
     for (std::size_t b = 0; b < index.size(); ++b) {
       const int len = batch.lengths[b];

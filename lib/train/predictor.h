@@ -8,10 +8,16 @@
 #include "train/dataset.h"
 #include "train/ner_network.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace medner {
+
+// Tagging batches: sentences sorted by length, cut into batches of about kPredictBatchTokens
+// padded tokens and at most kPredictBatchSentences sentences (plan_by_length).
+constexpr int kPredictBatchTokens = 2048;
+constexpr int kPredictBatchSentences = 64;
 
 struct Prediction {
   std::vector<std::string> tags;  // IOB2
@@ -20,10 +26,14 @@ struct Prediction {
   std::vector<std::pair<std::vector<std::string>, double>> nbest;  // IOB2 tags, probability
 };
 
+// Per-thread tapes, batches and CRF workspaces are kept between calls (a tagging service calls
+// tags() once per request, and a fresh tape would fault in its memory every time); concurrent
+// calls on one Predictor are safe, each gets its own set.
 class Predictor {
  public:
   // threads <= 0: all cores.
   Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads);
+  ~Predictor();
   // Best tags (IOB2) of every sentence.
   std::vector<std::vector<std::string>> tags(const Dataset& data) const;
   // Tags plus span confidences and the k best sequences (k = 0: none).
@@ -34,9 +44,12 @@ class Predictor {
   template <class PerBatch>
   void for_each_batch(const Dataset& data, PerBatch&& fn) const;
 
+  struct Workers;  // the kept per-thread state (predictor.cpp)
+
   const NerNetwork& net_;
   const Vocabularies& vocab_;
   int threads_;
+  std::unique_ptr<Workers> kept_;
 };
 
 }  // namespace medner

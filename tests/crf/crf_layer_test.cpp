@@ -7,35 +7,8 @@
 
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
-// Counts every global operator new in this test binary, so a test can assert that a code region
-// makes no heap allocation through new (std::vector, std::string, ...). Every plain and nothrow
-// form is replaced, all on malloc/free, so that under ASan allocation and release still pair up
-// (the over-aligned forms are left to the runtime, which pairs them itself).
-namespace {
-std::atomic<long> g_news{0};
-void* counted_malloc(std::size_t n) {
-  ++g_news;
-  return std::malloc(n == 0 ? 1 : n);
-}
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (void* p = counted_malloc(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+// The operator new counter of this binary (included here and nowhere else in tests/crf).
+#include "common/alloc_counter.h"
 
 using namespace medner;
 using medner::test::grad_check;
@@ -137,9 +110,9 @@ TEST_CASE("crf layer: a steady-state nll forward+backward makes no heap allocati
   const real first = step();
   step();
   const std::size_t capacity = tape.arena_capacity();
-  const long before = g_news.load();
+  const long before = medner::test::allocations();
   const real again = step();
-  const long news = g_news.load() - before;
+  const long news = medner::test::allocations() - before;
   CHECK(news == 0);
   CHECK(tape.arena_capacity() == capacity);
   CHECK(again == first);

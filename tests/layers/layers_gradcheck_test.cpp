@@ -133,3 +133,27 @@ TEST_CASE("layers: character CNN encoder gradient, words of different lengths") 
     return enc(t, store, chars, offsets, 3);
   }, &store));
 }
+
+TEST_CASE("layers: BiLstm over table ids equals the BiLstm over the looked-up columns, values and gradients") {
+  ParamStore store;
+  Rng rng(13);
+  Embedding table(store, "tab", 3, 6, rng, /*sparse=*/false);
+  BiLstm bilstm(store, "bi", 3, 2, 1, rng);
+  store.finalize();
+  const Index T = 4, B = 3;
+  const int lengths[3] = {4, 2, 1};                         // longest first, as the char encoder orders words
+  const int ids[12] = {1, 2, 3, 4, 5, 0, 1, 0, 0, 2, 0, 0};  // 0 = padding
+  Matrix seed = random_matrix(4, B, 14);
+  GradBuffer g1(store), g2(store);
+  Tape t1(&g1), t2(&g2);
+  NodeId a = bilstm.final_states_over_table(t1, store, t1.param(store, table.table()), ids, T, B, lengths);
+  BiLstm::Output o = bilstm(t2, store, table(t2, store, ids, T * B), B, lengths);
+  NodeId b = concat_rows(t2, {o.final_fwd, o.final_bwd});
+  CHECK(t1.value(a).isApprox(t2.value(b), real(1e-6)));
+  t1.backward(a, seed);
+  t2.backward(b, seed);
+  for (int p = 0; p < store.count(); ++p) {
+    INFO(store.info(store.param(p)).name);
+    CHECK(g1.grad(store.param(p)).isApprox(g2.grad(store.param(p)), real(1e-5)));
+  }
+}

@@ -5,9 +5,12 @@
 #include "ops/elementwise.h"
 #include "ops/linalg.h"
 #include "ops/lookup.h"
+#include "ops/lstm_cell.h"
 #include "ops/lstm_recurrence.h"
 
 #include <doctest/doctest.h>
+
+#include <cmath>
 
 using namespace medner;
 using medner::test::grad_check;
@@ -116,4 +119,139 @@ TEST_CASE("lstm_recurrence: a padded batch equals its sequences run one at a tim
     CHECK(tb.value(yb).col((T - 1) * B + b).isApprox(t1.value(y1).col(len - 1)));
   }
   CHECK(tb.grad(wb).isApprox(dw_sum, real(1e-5)));
+}
+
+namespace {
+
+// Runs `build` on a padded batch and on each sequence alone (B = 1) and compares the outputs
+// and the gradients of xproj (4H x TB) and W_h, for a seed that is zero on padding.
+void check_batch_equals_singles(const int* lengths, Index B, Index T, Index H) {
+  Matrix xp = random_matrix(4 * H, T * B, 31), wh = random_matrix(4 * H, H, 32);
+  Matrix seed = random_matrix(H, T * B, 33);
+  for (Index s = 0; s < T; ++s)
+    for (Index b = 0; b < B; ++b)
+      if (s >= lengths[b]) seed.col(s * B + b).setZero();
+  Tape tb;
+  NodeId xb = tb.variable(xp), wb = tb.variable(wh);
+  NodeId yb = lstm_recurrence(tb, xb, wb, B, lengths);
+  tb.backward(yb, seed);
+  Matrix dw_sum = Matrix::Zero(4 * H, H);
+  for (Index b = 0; b < B; ++b) {
+    const Index len = lengths[b];
+    if (len == 0) {  // an empty sequence holds h = 0 everywhere and gets no gradient
+      for (Index s = 0; s < T; ++s) {
+        CHECK(tb.value(yb).col(s * B + b).isZero());
+        CHECK(tb.grad(xb).col(s * B + b).isZero());
+      }
+      continue;
+    }
+    Matrix x1(4 * H, len), s1(H, len);
+    for (Index s = 0; s < len; ++s) {
+      x1.col(s) = xp.col(s * B + b);
+      s1.col(s) = seed.col(s * B + b);
+    }
+    Tape t1;
+    NodeId xs = t1.variable(x1), ws = t1.variable(wh);
+    const int l1[1] = {static_cast<int>(len)};
+    NodeId y1 = lstm_recurrence(t1, xs, ws, 1, l1);
+    t1.backward(y1, s1);
+    dw_sum += t1.grad(ws);
+    for (Index s = 0; s < len; ++s) {
+      CHECK(tb.value(yb).col(s * B + b).isApprox(t1.value(y1).col(s), real(1e-5)));
+      CHECK(tb.grad(xb).col(s * B + b).isApprox(t1.grad(xs).col(s), real(1e-4)));
+    }
+    for (Index s = len; s < T; ++s) {  // held to the end, no gradient on padding
+      CHECK(tb.value(yb).col(s * B + b) == t1.value(y1).col(len - 1));
+      CHECK(tb.grad(xb).col(s * B + b).isZero());
+    }
+  }
+  CHECK(tb.grad(wb).isApprox(dw_sum, real(1e-4)));
+}
+
+}  // namespace
+
+TEST_CASE("lstm_recurrence: any length order (ascending, descending, unsorted, empty) equals single runs") {
+  const int ascending[4] = {1, 2, 2, 4}, descending[4] = {4, 3, 1, 1}, mixed[5] = {2, 0, 4, 1, 4};
+  check_batch_equals_singles(ascending, 4, 4, 3);
+  check_batch_equals_singles(descending, 4, 4, 3);
+  check_batch_equals_singles(mixed, 5, 4, 3);
+}
+
+TEST_CASE("lstm_recurrence: an inference tape computes exactly the values of a training tape") {
+  const Index H = 4, T = 5, B = 4;
+  const int lengths[4] = {5, 0, 3, 5};
+  Matrix xp = random_matrix(4 * H, T * B, 41), wh = random_matrix(4 * H, H, 42);
+  Tape train, infer;
+  NodeId yt = lstm_recurrence(train, train.variable(xp), train.variable(wh), B, lengths);
+  NodeId yi = lstm_recurrence(infer, infer.constant(xp), infer.constant(wh), B, lengths);
+  REQUIRE(train.needs_grad(yt));
+  REQUIRE_FALSE(infer.needs_grad(yi));
+  CHECK(train.value(yt) == infer.value(yi));
+}
+
+TEST_CASE("lstm_layer: equals affine then lstm_recurrence, values and every gradient; full Jacobian") {
+  const Index D = 3, H = 2, T = 4, B = 3;
+  const int lengths[3] = {4, 1, 3};
+  Matrix x = random_matrix(D, T * B, 51), wx = random_matrix(4 * H, D, 52), b = random_matrix(4 * H, 1, 53);
+  Matrix wh = random_matrix(4 * H, H, 54), seed = random_matrix(H, T * B, 55);
+  Tape t1, t2;
+  NodeId x1 = t1.variable(x), wx1 = t1.variable(wx), b1 = t1.variable(b), wh1 = t1.variable(wh);
+  NodeId x2 = t2.variable(x), wx2 = t2.variable(wx), b2 = t2.variable(b), wh2 = t2.variable(wh);
+  NodeId y1 = lstm_layer(t1, x1, wx1, b1, wh1, B, lengths);
+  NodeId y2 = lstm_recurrence(t2, affine(t2, wx2, x2, b2), wh2, B, lengths);
+  CHECK(t1.value(y1).isApprox(t2.value(y2), real(1e-6)));
+  t1.backward(y1, seed);
+  t2.backward(y2, seed);
+  CHECK(t1.grad(x1).isApprox(t2.grad(x2), real(1e-5)));
+  CHECK(t1.grad(wx1).isApprox(t2.grad(wx2), real(1e-5)));
+  CHECK(t1.grad(b1).isApprox(t2.grad(b2), real(1e-5)));
+  CHECK(t1.grad(wh1).isApprox(t2.grad(wh2), real(1e-5)));
+  Tape infer;  // inference: the same values
+  CHECK(infer.value(lstm_layer(infer, infer.constant(x), infer.constant(wx), infer.constant(b), infer.constant(wh), B,
+                               lengths)) == t1.value(y1));
+  auto r = grad_check({x, wx, b, random_matrix(4 * H, H, 56, -0.5, 0.5)}, [&](Tape& t, const std::vector<NodeId>& in) {
+    return lstm_layer(t, in[0], in[1], in[2], in[3], B, lengths);
+  });
+  INFO(r.worst);
+  CHECK(r.ok);
+}
+
+TEST_CASE("lstm_recurrence_gather: equals gather_columns then lstm_recurrence; full Jacobian") {
+  const Index H = 2, V = 5, T = 3, B = 3;
+  const int lengths[3] = {3, 2, 1};
+  // ids past a sequence's end are never read; -7 would fail if they were
+  const int ids[9] = {4, 0, 2, 1, 1, -7, 4, -7, -7};
+  const int gather_ids[9] = {4, 0, 2, 1, 1, 0, 4, 0, 0};
+  Matrix table = random_matrix(4 * H, V, 61), wh = random_matrix(4 * H, H, 62), seed = random_matrix(H, T * B, 63);
+  Tape t1, t2;
+  NodeId p1 = t1.variable(table), w1 = t1.variable(wh), p2 = t2.variable(table), w2 = t2.variable(wh);
+  NodeId y1 = lstm_recurrence_gather(t1, p1, w1, T, B, lengths, ids);
+  NodeId y2 = lstm_recurrence(t2, gather_columns(t2, p2, gather_ids, T * B), w2, B, lengths);
+  CHECK(t1.value(y1) == t2.value(y2));
+  t1.backward(y1, seed);
+  t2.backward(y2, seed);
+  CHECK(t1.grad(p1).isApprox(t2.grad(p2), real(1e-5)));
+  CHECK(t1.grad(w1).isApprox(t2.grad(w2), real(1e-5)));
+  auto r = grad_check({table, random_matrix(4 * H, H, 64, -0.5, 0.5)}, [&](Tape& t, const std::vector<NodeId>& in) {
+    return lstm_recurrence_gather(t, in[0], in[1], T, B, lengths, ids);
+  });
+  INFO(r.worst);
+  CHECK(r.ok);
+}
+
+TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 of the exact functions") {
+  double worst_tanh = 0, worst_sigmoid = 0;
+  for (int k = -400000; k <= 400000; ++k) {
+    const double x = k * 5e-5;  // [-20, 20]
+    const real xr = static_cast<real>(x);
+    const double exact_tanh = std::tanh(static_cast<double>(xr));
+    const double exact_sigmoid = 1 / (1 + std::exp(-static_cast<double>(xr)));
+    worst_tanh = std::max(worst_tanh, std::abs(static_cast<double>(lstm_tanh(xr)) - exact_tanh));
+    worst_sigmoid = std::max(worst_sigmoid, std::abs(static_cast<double>(lstm_sigmoid(xr)) - exact_sigmoid));
+  }
+  CHECK(worst_tanh < 3e-7);
+  CHECK(worst_sigmoid < 3e-7);
+  CHECK(lstm_tanh(real(1e-5)) == real(1e-5));  // no cancellation near 0
+  CHECK(lstm_sigmoid(real(-100)) >= 0);
+  CHECK(lstm_sigmoid(real(100)) <= 1);
 }
