@@ -112,7 +112,8 @@ inline double tag_flops(const std::vector<FlopTerm>& t) {
   return f;
 }
 
-// C (M x N) = op(A) op(B) with K the inner size; op "nn", "tn" (A^T B) or "nt" (A B^T).
+// C (M x N) = op(A) op(B) with K the inner size; op "nn", "tn" (A^T B) or "nt" (A B^T); a
+// "packed" op packs A once (ops/packed_gemm.h) and times only the products.
 struct GemmShape {
   std::string name, op;
   long M = 0, K = 0, N = 0;
@@ -133,6 +134,10 @@ inline std::vector<GemmShape> model_gemms(const NetDims& d, const BatchStats& tr
       {"recurrent step, tagging batch", "nn", H4, H, Bg},
       {"recurrent step, training batch", "nn", H4, H, Bt},
       {"dh = Wh^T da, training batch", "tn", H, H4, Bt},
+      // The same with W_h packed once (ops/packed_gemm.h), as the LSTM runs them.
+      {"recurrent step, tagging batch, packed W_h", "nn packed", H4, H, Bg},
+      {"recurrent step, training batch, packed W_h", "nn packed", H4, H, Bt},
+      {"dh = Wh^T da, training batch, packed W_h", "tn packed", H, H4, Bt},
   };
   if (d.chars == medner::CharEncoderKind::Lstm) {
     const long Hc4 = 4L * d.char_hidden, Hc = d.char_hidden, Dc = d.char_dim;

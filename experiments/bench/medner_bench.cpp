@@ -12,6 +12,7 @@
 #include "bench_model.h"
 
 #include "data/conll.h"
+#include "ops/packed_gemm.h"
 #include "train/batch_plan.h"
 #include "train/dataset.h"
 #include "train/predictor.h"
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -231,6 +233,11 @@ double cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
+real* aligned64(real* p) {
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  return p + ((64 - a % 64) % 64) / sizeof(real);
+}
+
 // GFLOP/s of shape g, each of `threads` threads running its own copy (aggregate over threads),
 // best of 3 trials of at least min_seconds. With one thread the time is the process's CPU time,
 // so another program sharing the core does not lower the ceiling; with more, it is wall time.
@@ -242,9 +249,18 @@ double gemm_gflops(const GemmShape& g, int threads, double min_seconds) {
     for (;;) {
 #pragma omp parallel num_threads(threads)
       {
-        const Index ar = g.op == "tn" ? g.K : g.M, ac = g.op == "tn" ? g.M : g.K;
+        const bool trans_a = g.op.rfind("tn", 0) == 0, packed = g.op.find("packed") != std::string::npos;
+        const Index ar = trans_a ? g.K : g.M, ac = trans_a ? g.M : g.K;
         const Index br = g.op == "nt" ? g.N : g.K, bc = g.op == "nt" ? g.K : g.N;
         Matrix A = Matrix::Random(ar, ac), B = Matrix::Random(br, bc), C = Matrix::Zero(g.M, g.N);
+        PackedGemm pg;
+        Matrix packed_a, scratch;
+        if (packed) {  // packed once, outside the timing, as the LSTM does per batch
+          pg.plan(g.M, g.K, g.N);
+          packed_a.resize(static_cast<Index>(pg.storage_size()) + 16, 1);
+          scratch.resize(static_cast<Index>(pg.scratch_size(g.N)) + 16, 1);
+          pg.pack(A.data(), ar, trans_a, aligned64(packed_a.data()));
+        }
         Clock::time_point t0;
         double c0 = 0;
 #pragma omp barrier
@@ -254,9 +270,10 @@ double gemm_gflops(const GemmShape& g, int threads, double min_seconds) {
           c0 = cpu_seconds();
         }
         for (long i = 0; i < iters; ++i) {
-          if (g.op == "nn") C.noalias() = A * B;
-          if (g.op == "tn") C.noalias() = A.transpose() * B;
-          if (g.op == "nt") C.noalias() = A * B.transpose();
+          if (packed) pg.multiply_add(B.data(), g.K, g.N, C.data(), g.M, aligned64(scratch.data()));
+          else if (g.op == "nn") C.noalias() = A * B;
+          else if (g.op == "tn") C.noalias() = A.transpose() * B;
+          else if (g.op == "nt") C.noalias() = A * B.transpose();
         }
 #pragma omp barrier
 #pragma omp master

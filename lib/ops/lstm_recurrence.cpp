@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "ops/lstm_cell.h"
+#include "ops/packed_gemm.h"
 
 #include <algorithm>
 #include <new>
@@ -49,6 +50,8 @@ struct LstmState {
   bool preloaded = false; // gates already hold xproj (lstm_layer)
   bool save = false;      // a gradient is needed
   NodeId y = -1, input = -1, W_h = -1, W_x = -1, bias = -1;
+  PackedGemm step_gemm;        // W_h, packed once for the per-step products (B >= kMinColumns)
+  real* gemm_scratch = nullptr;
 
   real* gate_block(Index t, Index col) const { return gates + (full ? t * B + col : col) * 4 * H; }
   real* cell(Index t, Index col) const {  // c_t of column col; null for t < 0 (c_{-1} = 0)
@@ -79,10 +82,20 @@ LstmState* new_state(Tape& tape, Index H, Index T, Index B, const int* lengths_i
   return s;
 }
 
+// Packs W_h (or W_h^T for backward) once for the step products, when steps have enough columns.
+bool pack_step_gemm(Tape& tape, PackedGemm& g, real*& scratch, const real* Wh, Index H, Index B, bool trans) {
+  if (B < PackedGemm::kMinColumns) return false;
+  g.plan(trans ? H : 4 * H, trans ? 4 * H : H, B);
+  g.pack(Wh, 4 * H, trans, tape.scratch<real>(g.storage_size()));
+  scratch = tape.scratch<real>(g.scratch_size(B));
+  return true;
+}
+
 // Forward over all steps; gates must hold xproj already if s.preloaded, else X supplies it
 // (positions, or table columns picked by s.ids). Hs: H x TB output.
-void run_forward(const LstmState& s, const real* X, Index x_cols, const MatrixMap& Wh, MatrixMap Hs) {
+void run_forward(Tape& tape, LstmState& s, const real* X, Index x_cols, const MatrixMap& Wh, MatrixMap Hs) {
   const Index H = s.H, B = s.B;
+  const bool packed = pack_step_gemm(tape, s.step_gemm, s.gemm_scratch, Wh.data(), H, B, false);
   for (Index t = 0; t < s.T; ++t) {
     const StepRange r = step_range(s.lengths, B, t);
     const Index n = r.size();
@@ -96,8 +109,11 @@ void run_forward(const LstmState& s, const real* X, Index x_cols, const MatrixMa
           std::copy_n(X + col * 4 * H, 4 * H, a + j * 4 * H);
         }
       }
-      MatrixMap A(a, 4 * H, n);
-      if (t > 0) A.noalias() += Wh * Hs.middleCols((t - 1) * B + r.lo, n);
+      if (t > 0 && packed) {
+        s.step_gemm.multiply_add(Hs.data() + ((t - 1) * B + r.lo) * H, H, n, a, 4 * H, s.gemm_scratch);
+      } else if (t > 0) {
+        MatrixMap(a, 4 * H, n).noalias() += Wh * Hs.middleCols((t - 1) * B + r.lo, n);
+      }
       real* h = Hs.data() + (t * B + r.lo) * H;
       if (s.save)
         lstm_cell_forward<true>(H, n, a, s.cell(t - 1, r.lo), s.cell(t, r.lo), s.tanh_cell(t, r.lo), h);
@@ -125,6 +141,9 @@ void run_backward(Tape& tape, const LstmState& s) {
   auto Wh = tape.value(s.W_h);
   real* carry = tape.scratch<real>(static_cast<std::size_t>(3 * H * B));
   MatrixMap dA(s.gates, 4 * H, T * B), dh(carry, H, B), dc(carry + H * B, H, B);
+  PackedGemm back;  // W_h^T
+  real* back_scratch = nullptr;
+  const bool packed = pack_step_gemm(tape, back, back_scratch, Wh.data(), H, B, true);
   dh.setZero();
   dc.setZero();
   for (Index t = T - 1; t >= 0; --t) {
@@ -146,14 +165,16 @@ void run_backward(Tape& tape, const LstmState& s) {
         }
     if (t == 0) break;
     // The live columns carry W_h^T da to step t-1; the ended ones keep accumulating dh.
-    if (r.dense) {
-      dh.middleCols(r.lo, n).noalias() = Wh.transpose() * da.middleCols(r.lo, n);
+    MatrixMap next(r.dense ? dh.data() + r.lo * H : carry + 2 * H * B, H, n);
+    if (packed) {
+      next.setZero();
+      back.multiply_add(da.data() + r.lo * 4 * H, 4 * H, n, next.data(), H, back_scratch);
     } else {
-      MatrixMap next(carry + 2 * H * B, H, n);
       next.noalias() = Wh.transpose() * da.middleCols(r.lo, n);
+    }
+    if (!r.dense)
       for (Index b = r.lo; b < r.hi; ++b)
         if (t < s.lengths[b]) dh.col(b) = next.col(b - r.lo);
-    }
   }
   // dW_h = sum_t da_t h_{t-1}^T, one GEMM over all steps.
   if (tape.needs_grad(s.W_h) && T > 1)
@@ -171,7 +192,7 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
   const NodeId y = tape.add_node("lstm_recurrence", H, T * B, {xproj, W_h});
   LstmState* s = new_state(tape, H, T, B, lengths, nullptr, tape.needs_grad(y), false);
   s->y = y, s->input = xproj, s->W_h = W_h;
-  run_forward(*s, tape.value(xproj).data(), sx.cols, tape.value(W_h), tape.value(y));
+  run_forward(tape, *s, tape.value(xproj).data(), sx.cols, tape.value(W_h), tape.value(y));
   if (!s->save) return y;
   tape.set_backward(y, [s](Tape& t) {
     run_backward(t, *s);
@@ -189,7 +210,7 @@ NodeId lstm_recurrence_gather(Tape& tape, NodeId table, NodeId W_h, Index T, Ind
   const NodeId y = tape.add_node("lstm_recurrence_gather", H, T * B, {table, W_h});
   LstmState* s = new_state(tape, H, T, B, lengths, ids, tape.needs_grad(y), false);
   s->y = y, s->input = table, s->W_h = W_h;
-  run_forward(*s, tape.value(table).data(), st.cols, tape.value(W_h), tape.value(y));
+  run_forward(tape, *s, tape.value(table).data(), st.cols, tape.value(W_h), tape.value(y));
   if (!s->save) return y;
   tape.set_backward(y, [s](Tape& t) {
     run_backward(t, *s);
@@ -221,7 +242,7 @@ NodeId lstm_layer(Tape& tape, NodeId x, NodeId W_x, NodeId b, NodeId W_h, Index 
     for (Index j = 0; j < T * B; ++j) A.col(j) = bias;
     A.noalias() += tape.value(W_x) * tape.value(x);
   }
-  run_forward(*s, nullptr, 0, tape.value(W_h), tape.value(y));
+  run_forward(tape, *s, nullptr, 0, tape.value(W_h), tape.value(y));
   if (!s->save) return y;
   // With da = dL/dxproj: dx = W_x^T da, dW_x = da x^T, db = sum over columns of da.
   tape.set_backward(y, [s](Tape& t) {

@@ -92,10 +92,13 @@ void Predictor::for_each_batch(const Dataset& data, PerBatch&& fn) const {
       error = std::current_exception();
     }
   } else {
+    // Longest batches first (the plan is sorted by length): a long batch taken last would leave
+    // the other threads idle at the end.
+    const int last = plan.batches() - 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int k = 0; k < plan.batches(); ++k) {
       try {
-        run(*workers[static_cast<std::size_t>(omp_get_thread_num())], k);
+        run(*workers[static_cast<std::size_t>(omp_get_thread_num())], last - k);
       } catch (...) {
 #pragma omp critical(medner_predict_error)
         if (!error) error = std::current_exception();
