@@ -104,7 +104,12 @@ void run_forward(Tape& tape, LstmState& s, const real* X, Index x_cols, const Ma
       real* a = s.gate_block(t, r.lo);
       if (!s.preloaded) {
         for (Index j = 0; j < n; ++j) {
-          const Index col = s.ids != nullptr ? s.ids[t * B + r.lo + j] : t * B + r.lo + j;
+          const Index pos = t * B + r.lo + j;
+          if (t >= s.lengths[r.lo + j]) {  // ended, inside the range: computed and discarded
+            std::fill_n(a + j * 4 * H, 4 * H, real(0));
+            continue;
+          }
+          const Index col = s.ids != nullptr ? s.ids[pos] : pos;
           MEDNER_CHECK(col >= 0 && col < x_cols, "lstm: input column {} outside [0, {})", col, x_cols);
           std::copy_n(X + col * 4 * H, 4 * H, a + j * 4 * H);
         }

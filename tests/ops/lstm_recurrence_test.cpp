@@ -237,6 +237,13 @@ TEST_CASE("lstm_recurrence_gather: equals gather_columns then lstm_recurrence; f
   });
   INFO(r.worst);
   CHECK(r.ok);
+  // Unsorted lengths: the ended sequence inside the computed range is not read either.
+  const int unsorted[3] = {3, 1, 2};
+  const int ids_u[9] = {4, 0, 2, 1, -7, 3, 4, -7, -7};
+  const int gather_u[9] = {4, 0, 2, 1, 0, 3, 4, 0, 0};
+  Tape t3, t4;
+  CHECK(t3.value(lstm_recurrence_gather(t3, t3.constant(table), t3.constant(wh), T, B, unsorted, ids_u)) ==
+        t4.value(lstm_recurrence(t4, gather_columns(t4, t4.constant(table), gather_u, T * B), t4.constant(wh), B, unsorted)));
 }
 
 TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 of the exact functions") {
