@@ -21,6 +21,6 @@ build_and_test() {  # dir, ctest args..., -- cmake args...
 
 build_and_test build/release -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_NATIVE=ON
 build_and_test build/double -R '^(core|ops|layers|crf|optim)$' -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_DOUBLE=ON
-build_and_test build/asan -- -DCMAKE_BUILD_TYPE=Debug -DMEDNER_SANITIZE='address;undefined'
+build_and_test build/asan -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEDNER_SANITIZE='address;undefined'
 build_and_test build/mpi -R '^(dist|train|apps|cli_.*)$' -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_MPI=ON
 echo "all configurations passed"
