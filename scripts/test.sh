@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, then builds and runs the whole suite in the
 # configurations CI gates on: Release (warnings as errors), the double-precision build
-# (gradient checks), Debug with AddressSanitizer + UndefinedBehaviorSanitizer, and the Open MPI
+# (gradient checks), AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo: Debug Eigen
+# makes the end-to-end tests minutes long), and the Open MPI
 # build (MEDNER_MPI=ON), whose cli_mpi_equivalence test trains under `mpirun -np 2`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
