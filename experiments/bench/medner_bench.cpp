@@ -646,13 +646,15 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << " (see medner_bench --help)\n";
     return 2;
   }
+  std::string temp_dir;  // a workdir we made, removed at the end
+  int code = 0;
   try {
     Report R;
     R.all = o.threads > 0 ? o.threads : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (o.workdir.empty()) {
       char tmpl[] = "/tmp/medner_bench.XXXXXX";
       if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-      o.workdir = tmpl;
+      o.workdir = temp_dir = tmpl;
     }
     std::filesystem::create_directories(o.workdir);
     R.o = o;
@@ -669,7 +671,7 @@ int main(int argc, char** argv) {
       else if (phase == "tag") r = tag_run(o, model, test, threads, threads == 1);
       else throw std::runtime_error("--only: expected 'train N' or 'tag N', got '" + only + "'");
       for (const auto& [k, v] : r) std::cout << k << " " << v << "\n";
-      return 0;
+      return 0;  // --only needs --workdir: nothing to remove
     }
     R.load_before = load_average();
     const auto t_start = Clock::now();
@@ -680,8 +682,12 @@ int main(int argc, char** argv) {
     print_table(R, std::cout);
     if (!o.json.empty()) write_json(R, o.json);
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    std::cerr << "\nerror: " << e.what() << "\n";
+    code = 1;
   }
-  return 0;
+  if (!temp_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir, ec);
+  }
+  return code;
 }
