@@ -7,9 +7,13 @@
 
 #include <cxxopts.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <new>
 
 int main(int argc, char** argv) {
   cxxopts::Options o("medner-tag", "Tag text with a trained medner model.");
@@ -57,8 +61,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<std::ifstream> file;
     std::istream* in = &std::cin;
     if (input != "-") {
+      std::error_code ec;
+      if (std::filesystem::is_directory(input, ec))
+        throw medner::IoError(input + ": cannot read: is a directory, expected a file");
       file = std::make_unique<std::ifstream>(input, std::ios::binary);
-      if (!*file) throw medner::IoError(input + ": cannot open");
+      if (!*file)
+        throw medner::IoError(input + ": cannot open for reading: " + std::strerror(errno));
       in = file.get();
     }
     const std::string name = input == "-" ? "<stdin>" : input;
@@ -69,6 +77,9 @@ int main(int argc, char** argv) {
       medner::tag_stream(m, *in, name, w.stream(), opt);
       w.commit();
     }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory (try a smaller --chunk or fewer --threads)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -117,6 +117,15 @@ bool ConllScanner::next(ConllLine& line) {
                     "(is this a binary file?)",
                     name_, line_, col));
   }
+  // A CR that does not end the line: a file with old-Mac CR-only line ends would otherwise be
+  // read as one line whose fields are all its tokens and tags, i.e. one token: a silent misread.
+  if (const void* cr = std::memchr(text.data(), '\r', text.size())) {
+    auto col = static_cast<const char*>(cr) - text.data() + 1;
+    throw InputError(
+        fmt::format("{}:{}: carriage return inside the line at byte column {}; expected LF or "
+                    "CRLF line ends (does the file use CR-only line ends?)",
+                    name_, line_, col));
+  }
   std::size_t bad = 0;
   if (!utf8_valid(text, &bad)) {
     throw InputError(

@@ -25,7 +25,8 @@ struct Corpus {
 // Reads a CoNLL file. Accepted: tabs or runs of spaces between columns, any number of columns
 // >= 2 (middle ones are ignored), -DOCSTART- lines (skipped; they end a sentence), any number of
 // blank lines, CRLF line ends, a missing final newline, a UTF-8 byte-order mark. Rejected with
-// InputError "path:line: ...": invalid UTF-8, NUL bytes, one-column lines, tags that are not
+// InputError "path:line: ...": invalid UTF-8, NUL bytes, a CR that does not end a line (CR-only
+// line ends would make a whole file one line), one-column lines, tags that are not
 // O / B-X / I-X / E-X / S-X, a file without sentences. IoError if the file cannot be read.
 Corpus read_conll(const std::string& path);
 Corpus read_conll(std::istream& in, const std::string& name);
@@ -48,7 +49,8 @@ struct ConllLine {
 
 // The layer under read_conll, shared with the conlleval-format reader of lib/eval: splits text
 // into lines (LF or CRLF; a UTF-8 BOM at the start is dropped) and fields (separated by runs of
-// tabs and spaces), and rejects NUL bytes and invalid UTF-8 with the line and byte column.
+// tabs and spaces), and rejects NUL bytes, a CR inside a line and invalid UTF-8 with the line
+// and byte column.
 class ConllScanner {
  public:
   ConllScanner(std::string text, std::string name);

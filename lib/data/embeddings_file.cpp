@@ -1,24 +1,18 @@
 #include "data/embeddings_file.h"
 
 #include "core/error.h"
+#include "data/conll.h"
 #include "data/utf8.h"
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
+#include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace medner {
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Splits on runs of spaces/tabs; trims a trailing '\r'.
 void split_fields(std::string_view line, std::vector<std::string_view>& out) {
@@ -41,7 +35,7 @@ bool parse_int(std::string_view s, long& v) {
 
 void add_word(PretrainedEmbeddings& e, std::string word, const std::string& where) {
   if (!e.index.emplace(word, static_cast<int>(e.words.size())).second)
-    throw InputError(fmt::format("{}: word '{}' appears twice", where, word));
+    throw InputError(fmt::format("{}: word '{}' appears twice", where, message_excerpt(word)));
   e.words.push_back(std::move(word));
 }
 
@@ -49,29 +43,49 @@ void read_binary(const std::string& path, const std::string& bytes, std::size_t 
                  PretrainedEmbeddings& e) {
   e.format = "word2vec-binary";
   const auto row_bytes = static_cast<std::size_t>(e.dim) * 4;
-  e.values.reserve(static_cast<std::size_t>(count) * static_cast<std::size_t>(e.dim));
+  // The header's count is not trusted for the allocation: at most as many rows as the bytes hold.
+  const std::size_t fit = (bytes.size() - std::min(pos, bytes.size())) / (row_bytes + 1);
+  e.values.reserve(std::min(static_cast<std::size_t>(count), fit) *
+                   static_cast<std::size_t>(e.dim));
   for (long n = 0; n < count; ++n) {
     while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == ' ')) ++pos;
     std::size_t sp = bytes.find(' ', pos);
-    if (sp == std::string::npos || sp + row_bytes > bytes.size())
+    // The row is bytes [sp + 1, sp + 1 + row_bytes).
+    if (sp == std::string::npos || row_bytes > bytes.size() - sp - 1)
       throw InputError(fmt::format("{}: truncated: vector {} of {} is incomplete (file has {} bytes)",
                                    path, n + 1, count, bytes.size()));
     std::string word = bytes.substr(pos, sp - pos);
     if (!utf8_valid(word)) word = utf8_repair(word);
-    add_word(e, std::move(word), fmt::format("{}: vector {}", path, n + 1));
+    const std::string where = fmt::format("{}: vector {}", path, n + 1);
     for (int d = 0; d < e.dim; ++d) {
       float v;
       std::memcpy(&v, bytes.data() + sp + 1 + static_cast<std::size_t>(d) * 4, 4);  // little-endian host
+      if (!std::isfinite(v))
+        throw InputError(fmt::format("{} ('{}'): value {} is {}; vectors must be finite", where,
+                                     message_excerpt(word), d + 1,
+                                     std::isnan(v) ? "NaN" : "infinite"));
       e.values.push_back(v);
     }
+    add_word(e, std::move(word), where);
     pos = sp + 1 + row_bytes;
   }
+  // The header's count must account for the whole file (as for text files): more vectors after
+  // the announced ones mean a wrong header, not data to drop silently.
+  while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == ' ')) ++pos;
+  if (pos < bytes.size())
+    throw InputError(fmt::format(
+        "{}: header says {} vectors, but the file goes on after vector {} (byte {} of {})", path,
+        count, count, pos, bytes.size()));
+  if (e.words.empty()) throw InputError(path + ": no vectors (the header says 0)");
 }
 
 }  // namespace
 
 PretrainedEmbeddings read_embeddings(const std::string& path) {
-  const std::string bytes = slurp(path);
+  return read_embeddings_bytes(read_text_file(path), path);
+}
+
+PretrainedEmbeddings read_embeddings_bytes(const std::string& bytes, const std::string& path) {
   PretrainedEmbeddings e;
   if (bytes.empty()) throw InputError(path + ": empty embeddings file");
   std::vector<std::string_view> f;
@@ -93,7 +107,13 @@ PretrainedEmbeddings read_embeddings(const std::string& path) {
   long a = 0, b = 0;
   if (f.size() == 2 && parse_int(f[0], a) && parse_int(f[1], b)) {
     if (a < 0 || b <= 0)
-      throw InputError(fmt::format("{}:1: expected a header 'count dimension' with positive numbers, got '{}'", path, line));
+      throw InputError(
+          fmt::format("{}:1: expected a header 'count dimension' with positive numbers, got '{}'",
+                      path, message_excerpt(line)));
+    // A dimension the file cannot hold even once is corruption (and must not overflow int).
+    if (b > INT_MAX || static_cast<unsigned long>(b) > bytes.size())
+      throw InputError(fmt::format("{}:1: header dimension {} is larger than the file ({} bytes)",
+                                   path, b, bytes.size()));
     header_count = a;
     e.dim = static_cast<int>(b);
     // Binary if the body is not text: look for bytes that cannot be in a text vector file.
@@ -127,12 +147,19 @@ PretrainedEmbeddings read_embeddings(const std::string& path) {
       throw InputError(fmt::format("{}:{}: word is not valid UTF-8", path, line_no));
     add_word(e, std::move(word), fmt::format("{}:{}", path, line_no));
     for (int d = 1; d <= e.dim; ++d) {
+      const std::string_view text = f[static_cast<std::size_t>(d)];
       float v = 0;
-      auto r = std::from_chars(f[static_cast<std::size_t>(d)].data(),
-                               f[static_cast<std::size_t>(d)].data() + f[static_cast<std::size_t>(d)].size(), v);
-      if (r.ec != std::errc() || r.ptr != f[static_cast<std::size_t>(d)].data() + f[static_cast<std::size_t>(d)].size())
-        throw InputError(fmt::format("{}:{}: value {}: expected a number, got '{}'", path, line_no, d,
-                                     f[static_cast<std::size_t>(d)]));
+      auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (r.ec == std::errc::result_out_of_range && r.ptr == text.data() + text.size())
+        throw InputError(fmt::format("{}:{}: value {} '{}' is out of range for a 32-bit float",
+                                     path, line_no, d, message_excerpt(text)));
+      if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+        throw InputError(fmt::format("{}:{}: value {}: expected a number, got '{}'", path, line_no,
+                                     d, message_excerpt(text)));
+      // from_chars reads "nan" and "inf": a non-finite vector would poison training at once.
+      if (!std::isfinite(v))
+        throw InputError(fmt::format("{}:{}: value {} is '{}'; vectors must be finite numbers",
+                                     path, line_no, d, message_excerpt(text)));
       e.values.push_back(v);
     }
   }

@@ -23,7 +23,11 @@ struct PretrainedEmbeddings {
 };
 
 // Throws InputError "path:line: ..." for a wrong dimension, a header count that disagrees with
-// the lines, a malformed number, a duplicate word, a truncated binary file.
+// the lines, a malformed number, a value that is not finite (nan, inf, or beyond float's range:
+// such a vector would make the first loss NaN), a duplicate word, a truncated binary file;
+// IoError if the file cannot be read.
 PretrainedEmbeddings read_embeddings(const std::string& path);
+// The same on the file's bytes (`path` names it in messages); for tests and the fuzzer.
+PretrainedEmbeddings read_embeddings_bytes(const std::string& bytes, const std::string& path);
 
 }  // namespace medner

@@ -2,18 +2,20 @@
 // BinaryWriter encoding (docs/file-formats.md), decoded with the bounds-checked reader, so a blob
 // written as one type and read as another is an InputError naming the blob, not garbage.
 #include "core/error.h"
+#include "data/conll.h"
 #include "io/binary.h"
 #include "io/model_file.h"
 
 namespace medner {
 namespace {
 
-// A reader over one blob; errors read "<path>: corrupted blob 'name' (...)".
+// A reader over one blob; errors read "<path>: corrupted blob 'name' (...)". Names are shown with
+// message_excerpt: a name read from a file may hold a newline, and a message is one line.
 template <class F>
 auto decode_blob(const ModelFile& mf, const std::string& name, const std::string& path, F&& f) {
   const std::string& bytes = get_blob(mf, name, path);
   BinaryReader r(bytes, path);
-  BinaryReader s = r.sub(bytes.size(), fmt::format("blob '{}'", name));
+  BinaryReader s = r.sub(bytes.size(), fmt::format("blob '{}'", message_excerpt(name)));
   auto value = f(s);
   s.expect_end();
   return value;
@@ -31,7 +33,7 @@ const std::vector<std::string>& get_vocabulary(const ModelFile& mf, const std::s
                                                const std::string& path) {
   for (const auto& [n, words] : mf.vocabularies)
     if (n == name) return words;
-  throw InputError(fmt::format("{}: missing vocabulary '{}'", path, name));
+  throw InputError(fmt::format("{}: missing vocabulary '{}'", path, message_excerpt(name)));
 }
 
 const std::string* find_blob(const ModelFile& mf, const std::string& name) {
@@ -42,7 +44,7 @@ const std::string* find_blob(const ModelFile& mf, const std::string& name) {
 
 const std::string& get_blob(const ModelFile& mf, const std::string& name, const std::string& path) {
   if (const std::string* b = find_blob(mf, name)) return *b;
-  throw InputError(fmt::format("{}: missing blob '{}'", path, name));
+  throw InputError(fmt::format("{}: missing blob '{}'", path, message_excerpt(name)));
 }
 
 void put_blob(ModelFile& mf, const std::string& name, std::string bytes) {
@@ -74,8 +76,8 @@ void get_blob_reals(const ModelFile& mf, const std::string& name, const std::str
                     real* out, std::size_t n) {
   const std::vector<real> v = get_blob_reals(mf, name, path);
   if (v.size() != n)
-    throw InputError(
-        fmt::format("{}: blob '{}' holds {} values, expected {}", path, name, v.size(), n));
+    throw InputError(fmt::format("{}: blob '{}' holds {} values, expected {}", path,
+                                 message_excerpt(name), v.size(), n));
   std::copy(v.begin(), v.end(), out);
 }
 

@@ -3,6 +3,7 @@
 // (DyNet's io.cc does the same), so loading a model into a differently configured network says
 // exactly which parameter disagrees instead of silently reading garbage.
 #include "core/error.h"
+#include "data/conll.h"
 #include "io/model_file.h"
 
 #include <algorithm>
@@ -56,7 +57,8 @@ void load_params(const ModelFile& mf, ParamStore& store, const std::string& path
   }
   for (const ModelFile::Tensor& t : mf.params)
     if (in_model.count(t.name) == 0)
-      problems.push_back(fmt::format("parameter '{}' is in the file but not in the model", t.name));
+      problems.push_back(fmt::format("parameter '{}' is in the file but not in the model",
+                                     message_excerpt(t.name)));
 
   if (!problems.empty()) {
     std::string msg = path + ": " + problems.front();

@@ -1,6 +1,7 @@
 #include "train/config.h"
 
 #include "core/error.h"
+#include "data/conll.h"
 
 #include <unistd.h>
 
@@ -83,7 +84,9 @@ const std::string& get(const ConfigMap& map, const char* key) {
 }
 
 [[noreturn]] void bad(const char* key, const char* expected, const std::string& value) {
-  throw InputError(fmt::format("--{}: expected {}, got '{}'", key, expected, value));
+  // The value may come from a model file: message_excerpt keeps the message on one line.
+  throw InputError(
+      fmt::format("--{}: expected {}, got '{}'", key, expected, message_excerpt(value)));
 }
 
 long to_int(const ConfigMap& m, const char* key, long min) {
@@ -169,10 +172,11 @@ ConfigMap read_config_file(const std::string& path) {
     if (line.empty()) continue;
     std::size_t eq = line.find('=');
     if (eq == std::string::npos)
-      throw InputError(fmt::format("{}:{}: expected 'key = value', got '{}'", path, line_no, line));
+      throw InputError(fmt::format("{}:{}: expected 'key = value', got '{}'", path, line_no,
+                                   message_excerpt(line)));
     std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
     if (find_option(key) == nullptr)
-      throw InputError(fmt::format("{}:{}: unknown key '{}'", path, line_no, key));
+      throw InputError(fmt::format("{}:{}: unknown key '{}'", path, line_no, message_excerpt(key)));
     if (!seen.insert(key).second)
       throw InputError(fmt::format("{}:{}: key '{}' given twice", path, line_no, key));
     out.emplace_back(key, value);
@@ -186,7 +190,8 @@ ConfigMap merge_config(const std::vector<ConfigMap>& layers) {
     std::string value = s.default_value;
     for (const ConfigMap& layer : layers)
       for (const auto& kv : layer) {
-        if (find_option(kv.first) == nullptr) throw InputError(fmt::format("unknown option '{}'", kv.first));
+        if (find_option(kv.first) == nullptr)
+          throw InputError(fmt::format("unknown option '{}'", message_excerpt(kv.first)));
         if (kv.first == s.name) value = kv.second;
       }
     out.emplace_back(s.name, value);

@@ -7,7 +7,9 @@
 #include "train/trained_model.h"
 
 #include <iosfwd>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medner {
@@ -19,6 +21,14 @@ struct TagOptions {
   int nbest = 0;           // add the K best tag sequences (CRF models)
   int chunk_lines = 2000;  // lines read, tagged in parallel and written per round
 };
+
+// A token as the network sees it when tagging: tokens longer than kMaxModelTokenChars code points
+// are cut to their first and last kMaxModelTokenChars / 2 code points. The character encoder's
+// memory grows with a token's length times the batch's distinct forms (a single 4 MB token took
+// 4 GB), so a 10 MB "word" in a pipeline's text must not reach it whole. No token of the bundled
+// corpora is longer than 37 code points; the output (text, offsets, entities) is unchanged.
+constexpr std::size_t kMaxModelTokenChars = 100;
+std::string model_token(std::string_view token);
 
 // Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
 // input units (lines or sentences) written.

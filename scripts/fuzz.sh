@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds medner's libFuzzer targets (fuzz/) with clang, AddressSanitizer and UBSan, and runs each
+# for a bounded time on its seed corpus (fuzz/corpus/<target>). New inputs the fuzzer keeps go to
+# build/fuzz/corpus/<target> (not into the repository); a crash, a sanitizer report, a timeout or
+# an out-of-memory stops with the input saved under build/fuzz/findings/<target>/ and exit 1.
+# Replay a finding: build/fuzz/fuzz/fuzz_<target> build/fuzz/findings/<target>/crash-...
+# Usage: bash scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
+#   targets: conll model embeddings tokenizer (default: all, one after the other)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(conll model embeddings tokenizer)
+
+# clang 14 with its libFuzzer/sanitizer runtimes and OpenMP (Debian packages).
+packages=(clang-14 libclang-rt-14-dev libomp-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+CXX=$(command -v clang++-14 || command -v clang++)
+
+build=build/fuzz
+cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMEDNER_FUZZ=ON -DMEDNER_SANITIZE='address;undefined' -DMEDNER_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+status=0
+for t in "${targets[@]}"; do
+  mkdir -p "$build/corpus/$t" "$build/findings/$t"
+  echo "=== fuzz_$t: $seconds s"
+  # -rss_limit_mb: a reader must not need gigabytes for a few KB of input; -timeout: nor seconds.
+  if ! "$build/fuzz/fuzz_$t" "$build/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+      -max_len=16384 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
+      -artifact_prefix="$build/findings/$t/" 2>"$build/findings/$t.log"; then
+    echo "FINDING in fuzz_$t (input saved in $build/findings/$t/):"
+    grep -E 'FUZZ FINDING|ERROR: |SUMMARY|runtime error|Test unit written' "$build/findings/$t.log" | head -20 || true
+    status=1
+  fi
+  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: .*corp' "$build/findings/$t.log" | tail -3 || true
+done
+exit $status
