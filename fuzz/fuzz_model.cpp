@@ -1,12 +1,13 @@
 // libFuzzer target: the model file loader. Each input is decoded twice: as given (the frame
 // checks: magic, version, lengths, CRC-32), and with its payload length and CRC-32 recomputed,
-// so that mutations reach the section decoders and the typed blobs. Contract: one InputError
-// line starting with the path, or a ModelFile that re-encodes to a file decoding to the same
-// content. (The next stage, from_model_file, builds the network from lib/ops, which clang 14 does
-// not compile yet; tests/robust/model_catalogue_test.cpp covers its checks.)
+// so that mutations reach the section decoders, the typed blobs and, for a "model", the network
+// loader (from_model_file: stored config, vocabularies, size check, parameter shapes). Contract:
+// one InputError line starting with the path, or a ModelFile that re-encodes to a file decoding
+// to the same content and loads.
 #include "core/error.h"
 #include "io/checksum.h"
 #include "io/model_file.h"
+#include "train/trained_model.h"
 
 #include "fuzz_common.h"
 
@@ -83,6 +84,13 @@ void load(const std::string& bytes) {
     } catch (const InputError& e) {
       check_message(e.what(), "fuzz.bin: ");
     }
+  }
+  if (mf.kind != "model") return;
+  try {
+    TrainedModel m = from_model_file(mf, "fuzz.bin");
+    expect(m.net != nullptr, "from_model_file returned no network");
+  } catch (const InputError& e) {
+    check_message(e.what(), "fuzz.bin: ");
   }
 }
 

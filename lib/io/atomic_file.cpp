@@ -1,6 +1,7 @@
 #include "io/atomic_file.h"
 
 #include "core/error.h"
+#include "core/fault_point.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -176,6 +177,7 @@ void AtomicWriter::commit() {
   if (!buf_->flush_buffer()) fail("write", buf_->error());
   if (!*os_) fail("write", EIO);  // a failure the buffer did not see (should not happen)
   if (::fsync(fd_) != 0) fail("sync", errno);
+  fault_point("write");  // the window a kill must not tear: new data written, not yet renamed
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail("write", errno);  // NFS reports deferred write errors here

@@ -4,6 +4,8 @@
 #include "data/word_features.h"
 
 #include <new>
+#include <string_view>
+#include <unordered_set>
 
 namespace medner {
 
@@ -32,6 +34,17 @@ double min_param_values(const TrainConfig& c, const Vocabularies& v) {
   n += 2 * h * L;                                      // output layer
   if (c.output == "crf") n += L * L;
   return n;
+}
+
+// A vocabulary of the file; duplicates are corruption (Vocab itself treats them as a bug).
+Vocab vocab_from(const ModelFile& mf, const std::string& name, const std::string& path) {
+  const std::vector<std::string>& entries = get_vocabulary(mf, name, path);
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& e : entries)
+    if (!seen.insert(e).second)
+      throw InputError(fmt::format("{}: vocabulary '{}' holds '{}' twice; the file is corrupted",
+                                   path, name, message_excerpt(e)));
+  return Vocab(entries);
 }
 
 }  // namespace
@@ -83,9 +96,9 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: bad stored config: {}", path, e.what()));
   }
-  m.vocab.words = Vocab(get_vocabulary(mf, "words", path));
-  m.vocab.chars = Vocab(get_vocabulary(mf, "chars", path));
-  m.vocab.tags = Vocab(get_vocabulary(mf, "tags", path));
+  m.vocab.words = vocab_from(mf, "words", path);
+  m.vocab.chars = vocab_from(mf, "chars", path);
+  m.vocab.tags = vocab_from(mf, "tags", path);
   if (m.vocab.words.size() < 2 || m.vocab.chars.size() < 2 || m.vocab.tags.size() < 1)
     throw InputError(path + ": a vocabulary is empty");
   m.vocab.word_options.lowercase = m.train_config.lowercase;

@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include "core/error.h"
+#include "core/fault_point.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
 #include "dist/grad_sync.h"
@@ -344,6 +345,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       }
       ++progress.step;
       ++progress.position;
+      fault_point("step");
       const double dt = seconds_since(t_step);
       ++summary.steps;
       summary.step_seconds += dt;

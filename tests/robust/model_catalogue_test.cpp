@@ -155,6 +155,11 @@ TEST_CASE("robust model: a stored configuration that is not valid") {
   edited.vocabularies.pop_back();  // tags
   CHECK(f.load_error(edited) == "input: " + f.path + ": missing vocabulary 'tags'");
   edited = f.mf;
+  edited.vocabularies.front().second.push_back(edited.vocabularies.front().second.back());
+  CHECK(f.load_error(edited) == "input: " + f.path + ": vocabulary 'words' holds '" +
+                                    edited.vocabularies.front().second.back() +
+                                    "' twice; the file is corrupted");
+  edited = f.mf;
   edited.vocabularies.back().second.push_back("Disease");
   CHECK(f.load_error(edited) ==
         "input: " + f.path +
