@@ -239,8 +239,15 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
 
   ParamStore& store = net->params();
   std::unique_ptr<Optimizer> opt = make_optimizer(config.optimizer, store, static_cast<real>(config.momentum));
+  // Whether `ckpt` holds a state of this run, for the message of a numerical stop (a file left
+  // there by an unrelated earlier run is not "the last good checkpoint").
+  bool have_checkpoint = resume_file != nullptr;
   if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, progress);
   resume_file.reset();
+  auto stop_message = [&] {
+    return have_checkpoint ? fmt::format("training stopped, the last good checkpoint is {}", ckpt)
+                           : std::string("training stopped before any checkpoint was written");
+  };
   auto require_same_replica = [&](const std::string& when, const std::string& hint) {
     if (comm.size() > 1) require_agreement(comm, replica_checksum(store, *opt, progress), when, hint);
   };
@@ -311,7 +318,16 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
           if (!error) error = std::current_exception();
         }
       }
-      if (error) std::rethrow_exception(error);
+      if (error) {
+        // A non-finite tape value (--check-finite) is located by its step and batch like a
+        // non-finite loss or gradient.
+        try {
+          std::rethrow_exception(error);
+        } catch (const NumericError& e) {
+          throw NumericError(fmt::format("step {} (epoch {}, batch {} of {}): {}; {}", progress.step + 1, epoch + 1,
+                                         k + 1, plan.batches(), e.what(), stop_message()));
+        }
+      }
       GradBuffer& grads = workers[0]->grads;
       double loss = 0;
       long tokens = 0;
@@ -338,7 +354,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
         std::string what = fmt::format("step {} (epoch {}, batch {} of {}): non-finite {}", progress.step + 1,
                                        epoch + 1, k + 1, plan.batches(), std::isfinite(loss) ? "gradient" : "loss");
         if (config.nan_policy == "stop")
-          throw NumericError(what + fmt::format("; training stopped, the last good checkpoint is {}", ckpt));
+          throw NumericError(what + "; " + stop_message());
         log << "warning: " << what << "; batch skipped\n";
       } else {
         opt->step(store, grads, lr);
@@ -358,6 +374,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
           progress.position < plan.batches()) {
         progress.elapsed = elapsed();
         save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+        have_checkpoint = true;
       }
     }
     bar.clear();
@@ -404,6 +421,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     progress.elapsed = elapsed();
     require_same_replica(fmt::format("the model at the end of epoch {}", epoch + 1), diverged);
     if (root) save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+    have_checkpoint = true;
   }
 
   summary.epochs = progress.epoch;

@@ -122,3 +122,38 @@ TEST_CASE(
   TrainedModel tm = load_trained_model(dir.file("skip.bin"));
   CHECK(tm.net != nullptr);
 }
+
+TEST_CASE("robust numeric: a fault before any checkpoint says so instead of naming a file") {
+  TempDir dir;
+  const std::string data =
+      write_corpus(dir, "d.tsv", corpus_slice("data/ncbi-disease/train.tsv", 80));
+  const ConfigMap m = merge_config({diverging(data, dir.file("m.bin"), "stop"), {{"checkpoint-every", "0"}}});
+  std::ostringstream log, out;
+  std::string msg;
+  try {
+    train_model(TrainConfig::from_map(m), m, log, out);
+  } catch (const NumericError& e) {
+    msg = e.what();
+  }
+  INFO("message: ", msg);
+  CHECK(std::regex_match(msg, std::regex("step [0-9]+ \\(epoch 1, batch [0-9]+ of 10\\): non-finite "
+                                         "(loss|gradient); training stopped before any checkpoint was written")));
+  CHECK(dir.list() == std::vector<std::string>{"d.tsv"});
+}
+
+TEST_CASE("robust numeric: --check-finite names the step and batch of the first non-finite value") {
+  TempDir dir;
+  const std::string data =
+      write_corpus(dir, "d.tsv", corpus_slice("data/ncbi-disease/train.tsv", 80));
+  const ConfigMap m = merge_config({diverging(data, dir.file("m.bin"), "stop"), {{"check-finite", "true"}}});
+  std::ostringstream log, out;
+  std::string msg;
+  try {
+    train_model(TrainConfig::from_map(m), m, log, out);
+  } catch (const NumericError& e) {
+    msg = e.what();
+  }
+  INFO("message: ", msg);
+  CHECK(std::regex_match(msg, std::regex("step [0-9]+ \\(epoch 1, batch [0-9]+ of 10\\): non-finite (value|gradient) in "
+                                         "node [0-9]+ \\([a-z_]+, [0-9]+x[0-9]+\\); training stopped, the last good checkpoint is .*m\\.bin\\.ckpt")));
+}
