@@ -1,3 +1,4 @@
+// ParamStore layout, GradBuffer zeroing, sums and slices (params.h).
 #include "core/params.h"
 
 #include "core/error.h"
@@ -112,19 +113,69 @@ void GradBuffer::zero() {
 }
 
 void GradBuffer::add(const GradBuffer& other) {
+  touch_all(other);
+  add(other, whole());
+}
+
+void GradBuffer::touch_all(const GradBuffer& other) {
+  MEDNER_CHECK(other.grads_.size() == grads_.size(), "GradBuffer::touch_all: layouts differ");
+  for (std::size_t i = 0; i < views_.size(); ++i)
+    if (sparse_[i])
+      for (int32_t col : other.touched_[i]) touch(Param{static_cast<int>(i)}, col);
+}
+
+void GradBuffer::add(const GradBuffer& other, const GradSlice& slice) {
   MEDNER_CHECK(other.grads_.size() == grads_.size(), "GradBuffer::add: layouts differ");
-  Eigen::Map<Vector>(grads_.data(), static_cast<Index>(dense_size_)) +=
-      Eigen::Map<const Vector>(other.grads_.data(), static_cast<Index>(dense_size_));
-  for (std::size_t i = 0; i < views_.size(); ++i) {
-    if (!sparse_[i]) continue;
-    const View& v = views_[i];
-    for (int32_t col : other.touched_[i]) {
-      touch(Param{static_cast<int>(i)}, col);
-      std::size_t at = v.offset + static_cast<std::size_t>(col * v.rows);
-      Eigen::Map<Vector>(grads_.data() + at, v.rows) +=
-          Eigen::Map<const Vector>(other.grads_.data() + at, v.rows);
+  MEDNER_CHECK(slice.dense_begin <= slice.dense_end && slice.dense_end <= dense_size_,
+               "GradBuffer::add: dense range [{}, {}) outside [0, {})", slice.dense_begin, slice.dense_end, dense_size_);
+  const auto n = static_cast<Index>(slice.dense_end - slice.dense_begin);
+  Eigen::Map<Vector>(grads_.data() + slice.dense_begin, n) +=
+      Eigen::Map<const Vector>(other.grads_.data() + slice.dense_begin, n);
+  for_each_column(slice, [&](Param p, int32_t col, std::size_t at, Index rows) {
+    if (other.is_touched(p, col))
+      Eigen::Map<Vector>(grads_.data() + at, rows) += Eigen::Map<const Vector>(other.grads_.data() + at, rows);
+  });
+}
+
+std::size_t GradBuffer::touched_columns() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < views_.size(); ++i)
+    if (sparse_[i]) n += touched_[i].size();
+  return n;
+}
+
+std::vector<GradSlice> GradBuffer::split(int parts) const {
+  MEDNER_CHECK(parts > 0, "GradBuffer::split into {} parts", parts);
+  // Boundary k sits at k/parts of all values (dense, then the columns' values in visiting order):
+  // in the dense range it is rounded down to kParamAlign, among the columns it is the first column
+  // that starts at or after the target.
+  std::vector<std::size_t> col_ends;  // values up to and including each column, after the dense ones
+  std::size_t total = dense_size_;
+  for (std::size_t i = 0; i < views_.size(); ++i)
+    if (sparse_[i])
+      for (std::size_t j = 0; j < touched_[i].size(); ++j) col_ends.push_back(total += static_cast<std::size_t>(views_[i].rows));
+  std::vector<GradSlice> slices(static_cast<std::size_t>(parts));
+  std::size_t dense = 0, col = 0;
+  for (std::size_t k = 0; k < slices.size(); ++k) {
+    slices[k].dense_begin = dense;
+    slices[k].col_begin = col;
+    if (k + 1 == slices.size()) {
+      dense = dense_size_;
+      col = col_ends.size();
+    } else {
+      const std::size_t target = total * (k + 1) / slices.size();
+      if (target <= dense_size_) {
+        dense = std::max(dense, target / kParamAlign * kParamAlign);
+      } else {
+        dense = dense_size_;
+        // col_ends[c] - rows = start of column c; first c with start >= target.
+        while (col < col_ends.size() && (col == 0 ? dense_size_ : col_ends[col - 1]) < target) ++col;
+      }
     }
+    slices[k].dense_end = dense;
+    slices[k].col_end = col;
   }
+  return slices;
 }
 
 void GradBuffer::sort_touched() {

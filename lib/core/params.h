@@ -1,6 +1,7 @@
 // ParamStore: every parameter value in one contiguous buffer, with named views; GradBuffer: the
 // matching gradient buffer (one per thread). The optimizer step, clipping, zeroing, the MPI
-// all-reduce and save/load are each one loop over the flat arrays.
+// all-reduce and save/load are each one loop over the flat arrays. GradSlice cuts one step's work
+// on those arrays into disjoint shares, so that threads can do it side by side.
 //
 // Layout: after finalize(), dense parameters form a prefix [0, dense_size()) and sparse ones
 // (embedding tables, D x V, updated only in touched columns) follow. Every parameter starts on a
@@ -11,6 +12,7 @@
 #include "core/aligned_vector.h"
 #include "core/tensor.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +64,15 @@ class ParamStore {
   bool finalized_ = false;
 };
 
+// A share of one step's gradient work: the dense values [dense_begin, dense_end) and the touched
+// sparse columns numbered [col_begin, col_end) in visiting order (sparse parameters in store order,
+// each one's touched list in list order). GradBuffer::split() cuts a step into disjoint slices
+// that cover it; GradBuffer::whole() is the step in one slice, visited in the same order.
+struct GradSlice {
+  std::size_t dense_begin = 0, dense_end = 0;
+  std::size_t col_begin = 0, col_end = 0;
+};
+
 // Gradients with the store's layout. Sparse parameters record which columns were touched, so
 // zeroing and the optimizer visit only those.
 class GradBuffer {
@@ -80,11 +91,44 @@ class GradBuffer {
   void touch(Param p, Index col);
   const std::vector<int32_t>& touched(Param p) const { return touched_[static_cast<std::size_t>(p.id)]; }
   bool is_sparse(Param p) const { return sparse_[static_cast<std::size_t>(p.id)]; }
+  bool is_touched(Param p, Index col) const {
+    return marked_[static_cast<std::size_t>(p.id)][static_cast<std::size_t>(col)] != 0;
+  }
+  std::size_t touched_columns() const;  // over all sparse parameters
 
   // Zeroes the dense prefix and the touched columns of sparse parameters; clears the touch lists.
   void zero();
   // this += other, dense prefix and the union of touched columns (in other's order).
+  // Equal to touch_all(other) followed by add(other, whole()).
   void add(const GradBuffer& other);
+  // Marks the columns other touched (in other's order) without adding anything.
+  void touch_all(const GradBuffer& other);
+  // this += other on one slice of this buffer: its dense range and those of its columns that other
+  // touched. After touch_all(other), the slices of one split() add all of other, each value
+  // rounded as add(other) rounds it; different slices may be added concurrently.
+  void add(const GradBuffer& other, const GradSlice& slice);
+
+  GradSlice whole() const { return GradSlice{0, dense_size_, 0, touched_columns()}; }
+  // `parts` slices of about equal numbers of values, in visiting order: dense boundaries on
+  // kParamAlign (different threads never write one cache line), columns whole. Some may be empty.
+  std::vector<GradSlice> split(int parts) const;
+  // f(Param p, int32_t col, std::size_t offset, Index rows) for each column of the slice, in
+  // visiting order; offset is the column's first value in the flat buffers.
+  template <class F>
+  void for_each_column(const GradSlice& slice, F f) const {
+    std::size_t k = 0;  // number of the current list's first column
+    for (std::size_t i = 0; i < views_.size() && k < slice.col_end; ++i) {
+      if (!sparse_[i]) continue;
+      const std::vector<int32_t>& list = touched_[i];
+      const std::size_t end = std::min(slice.col_end, k + list.size());
+      for (std::size_t j = std::max(slice.col_begin, k); j < end; ++j) {
+        const int32_t col = list[j - k];
+        f(Param{static_cast<int>(i)}, col, views_[i].offset + static_cast<std::size_t>(col) * static_cast<std::size_t>(views_[i].rows),
+          views_[i].rows);
+      }
+      k += list.size();
+    }
+  }
   // Sorts each touched list so that the visiting order does not depend on thread timing.
   void sort_touched();
 

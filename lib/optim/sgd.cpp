@@ -9,22 +9,15 @@ Sgd::Sgd(const ParamStore& store, real momentum) : momentum_(momentum), velocity
   MEDNER_CHECK(momentum >= 0 && momentum < 1, "Sgd: momentum {} outside [0, 1)", momentum);
 }
 
-void Sgd::step(ParamStore& store, GradBuffer& grads, real lr) {
-  MEDNER_CHECK(store.size() == velocity_.size() && grads.size() == store.size(),
-               "Sgd::step: store {} / gradients {} values, optimizer built for {}", store.size(), grads.size(),
-               velocity_.size());
-  real* w = store.data();
-  const real* g = grads.data();
-  real* v = velocity_.data();
+void Sgd::update(real* __restrict w, const real* __restrict g, real lr, std::size_t begin, std::size_t end) {
+  real* __restrict v = velocity_.data();
   const real mu = momentum_;
   // v <- mu * v + g;  w <- w - lr * v
-  for_each_trainable_range(store, grads, [=](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      v[i] = mu * v[i] + g[i];
-      w[i] -= lr * v[i];
-    }
-  });
-  ++steps_;
+#pragma omp simd
+  for (std::size_t i = begin; i < end; ++i) {
+    v[i] = mu * v[i] + g[i];
+    w[i] -= lr * v[i];
+  }
 }
 
 std::vector<std::pair<std::string, std::vector<real>*>> Sgd::state_buffers() {

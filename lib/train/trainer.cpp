@@ -18,6 +18,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -272,6 +273,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   summary.threads = threads;
   double sync_sparse_reals = 0;
   std::vector<real> sync_scratch;
+  std::vector<GradSlice> slices;                                     // this step's share per thread
+  std::vector<double> norm_parts(static_cast<std::size_t>(threads));  // their sums of squares
   std::vector<int> mine;
   const auto session_start = Clock::now();
   const double elapsed_before = progress.elapsed;
@@ -288,11 +291,35 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       rank_shard(plan, k, comm, mine);
       std::vector<int> bounds = shard_bounds(0, static_cast<int>(mine.size()), threads);
       std::exception_ptr error;
+      std::atomic<bool> failed{false};  // error is set; read between the phases
+      GradBuffer& grads = workers[0]->grads;  // the step's gradient: thread 0's buffer plus the others
+      double loss = 0;
+      long tokens = 0;
+      real norm = 0;
+      // The whole step is one parallel region (STYLE.md section 8). Each thread runs forward and
+      // backward on its shard into its own buffer; then every thread takes one slice of the flat
+      // gradient (GradBuffer::split: a range of the dense values and of the touched embedding
+      // columns, disjoint, on cache-line boundaries) through the rest of the step: adding the other
+      // threads' buffers to thread 0's in thread order, L2, its partial sum of squares, clipping and
+      // the optimizer. The slices' sums are added in slice order by every thread, so the norm, and
+      // with it the run, depends on the seed and the thread count only, never on timing; with one
+      // thread the single slice visits the values in the serial order (the same bits as before).
+      // The master thread alone does the bookkeeping between the phases and, under MPI, the sum over
+      // ranks (MPI_THREAD_FUNNELED); the barriers separate the phases.
 #pragma omp parallel num_threads(threads)
       {
         const auto i = static_cast<std::size_t>(omp_get_thread_num());
         Worker& w = *workers[i];
-        try {
+        auto guarded = [&](auto&& phase) {
+          try {
+            phase();
+          } catch (...) {
+#pragma omp critical(medner_train_error)
+            if (!error) error = std::current_exception();
+            failed = true;
+          }
+        };
+        guarded([&] {
           w.grads.zero();
           w.loss = 0;
           w.tokens = 0;
@@ -308,15 +335,67 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
               for (int& id : w.batch.words)
                 if (singleton[static_cast<std::size_t>(id)] && rng.uniform() < config.singleton_unk) id = kUnkId;
             w.tape.clear();
-            NodeId loss = net->loss(w.tape, w.batch, rng, true);
-            w.loss = static_cast<double>(w.tape.scalar(loss));
+            NodeId node = net->loss(w.tape, w.batch, rng, true);
+            w.loss = static_cast<double>(w.tape.scalar(node));
             w.tokens = w.batch.tokens();
-            if (std::isfinite(w.loss)) w.tape.backward(loss);
+            if (std::isfinite(w.loss)) w.tape.backward(node);
           }
-        } catch (...) {
-#pragma omp critical(medner_train_error)
-          if (!error) error = std::current_exception();
-        }
+        });
+#pragma omp barrier
+#pragma omp master
+        guarded([&] {
+          if (failed) return;
+          for (std::size_t t = 0; t < workers.size(); ++t) {
+            loss += workers[t]->loss;
+            tokens += workers[t]->tokens;
+            if (t > 0) grads.touch_all(workers[t]->grads);  // the union of columns, before slicing
+          }
+          if (threads > 1) slices = grads.split(threads);
+        });
+#pragma omp barrier
+        if (!failed && threads > 1)
+          guarded([&] {
+            for (std::size_t t = 1; t < workers.size(); ++t) grads.add(workers[t]->grads, slices[i]);
+          });
+#pragma omp barrier
+#pragma omp master
+        guarded([&] {
+          if (failed) return;
+          if (comm.size() > 1) {
+            const auto t_sync = Clock::now();
+            const GradSyncStats synced = allreduce_gradients(comm, store, grads, sync_scratch);
+            double totals[2] = {loss, static_cast<double>(tokens)};
+            comm.allreduce_sum(totals, 2);
+            loss = totals[0];
+            tokens = static_cast<long>(totals[1]);
+            summary.sync_dense_reals = static_cast<double>(synced.dense);
+            sync_sparse_reals += static_cast<double>(synced.sparse);
+            summary.sync_seconds += seconds_since(t_sync);
+          }
+          // The sum over ranks changed the column lists: slices for the rest of the step.
+          slices = grads.split(threads);
+        });
+#pragma omp barrier
+        // From here on every rank holds the same gradient, so it takes the same decisions.
+        if (!failed)
+          guarded([&] {
+            if (config.l2 > 0) add_l2(store, grads, static_cast<real>(config.l2), slices[i]);
+            norm_parts[i] = grad_norm_squared(store, grads, slices[i]);
+          });
+#pragma omp barrier
+#pragma omp master
+        guarded([&] {
+          if (failed) return;
+          norm = norm_of_slices(norm_parts);
+          if (std::isfinite(loss) && std::isfinite(static_cast<double>(norm))) opt->begin_step();
+        });
+#pragma omp barrier
+        if (!failed && std::isfinite(loss) && std::isfinite(static_cast<double>(norm)))
+          guarded([&] {
+            const auto clip = static_cast<real>(config.clip);
+            if (clip > 0 && norm > clip) scale_grads(store, grads, slices[i], clip / norm);
+            opt->step(store, grads, lr, slices[i]);
+          });
       }
       if (error) {
         // A non-finite tape value (--check-finite) is located by its step and batch like a
@@ -328,36 +407,12 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
                                          k + 1, plan.batches(), e.what(), stop_message()));
         }
       }
-      GradBuffer& grads = workers[0]->grads;
-      double loss = 0;
-      long tokens = 0;
-      for (int i = 0; i < threads; ++i) {
-        loss += workers[static_cast<std::size_t>(i)]->loss;
-        tokens += workers[static_cast<std::size_t>(i)]->tokens;
-        if (i > 0) grads.add(workers[static_cast<std::size_t>(i)]->grads);
-      }
-      if (comm.size() > 1) {
-        const auto t_sync = Clock::now();
-        const GradSyncStats synced = allreduce_gradients(comm, store, grads, sync_scratch);
-        double totals[2] = {loss, static_cast<double>(tokens)};
-        comm.allreduce_sum(totals, 2);
-        loss = totals[0];
-        tokens = static_cast<long>(totals[1]);
-        summary.sync_dense_reals = static_cast<double>(synced.dense);
-        sync_sparse_reals += static_cast<double>(synced.sparse);
-        summary.sync_seconds += seconds_since(t_sync);
-      }
-      // From here on every rank holds the same gradient, so it takes the same decisions.
-      if (config.l2 > 0) add_l2(store, grads, static_cast<real>(config.l2));
-      const real norm = clip_grad_norm(store, grads, static_cast<real>(config.clip));
       if (!std::isfinite(loss) || !std::isfinite(static_cast<double>(norm))) {
         std::string what = fmt::format("step {} (epoch {}, batch {} of {}): non-finite {}", progress.step + 1,
                                        epoch + 1, k + 1, plan.batches(), std::isfinite(loss) ? "gradient" : "loss");
         if (config.nan_policy == "stop")
           throw NumericError(what + "; " + stop_message());
         log << "warning: " << what << "; batch skipped\n";
-      } else {
-        opt->step(store, grads, lr);
       }
       ++progress.step;
       ++progress.position;
