@@ -1,8 +1,9 @@
 // medner-train: options (command line over config file over defaults) -> train_model -> exit code.
 // Every option comes from the one table in lib/train/config.cpp. Exit codes: 0 ok, 1 bad input or
-// runtime failure (one line "error: ..." on stderr), 2 usage error. Under mpirun every rank runs
-// this main; a rank that fails prints "[rank r] error: ..." and aborts the whole job, because the
-// other ranks would otherwise wait for it forever inside a collective.
+// runtime failure (one line "error: ..." on stderr; std::bad_alloc is "error: out of memory ...",
+// as in medner-tag), 2 usage error. Under mpirun every rank runs this main; a rank that fails
+// prints "[rank r] error: ..." and aborts the whole job, because the other ranks would otherwise
+// wait for it forever inside a collective.
 #include "core/error.h"
 #include "core/tensor.h"
 #include "dist/communicator.h"
@@ -13,6 +14,7 @@
 
 #include <iostream>
 #include <memory>
+#include <new>
 #include <string>
 
 namespace {
@@ -78,8 +80,11 @@ int main(int argc, char** argv) {
     medner::TrainConfig config = medner::TrainConfig::from_map(effective);
     if (root) std::cerr << "# effective configuration\n" << medner::format_config(effective) << std::flush;
     medner::train_model(config, effective, *comm, std::cerr, std::cout);
+  } catch (const std::bad_alloc&) {
+    return fail("error: out of memory (try a smaller --batch-size, fewer --threads or a smaller "
+                "network: --hidden, --word-dim, --char-hidden)", 1);
   } catch (const std::exception& e) {
-    return fail(std::string(comm->size() > 1 ? "" : "\n") + "error: " + e.what(), 1);
+    return fail(std::string("error: ") + e.what(), 1);  // every log line ends with its newline
   }
   return 0;
 }

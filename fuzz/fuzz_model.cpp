@@ -68,7 +68,7 @@ void load(const std::string& bytes) {
   ModelFile again = decode_model_file(encode_model_file(mf), "again.bin");
   expect(same(mf, again), "decode -> encode -> decode changed the content");
   // The typed blobs the trainer reads from a checkpoint: any bytes are a value or one error line.
-  for (const auto& [name, bytes] : mf.blobs) {
+  for (const auto& [name, blob] : mf.blobs) {
     try {
       get_blob_u64s(mf, name, "fuzz.bin");
     } catch (const InputError& e) {

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds medner's libFuzzer targets (fuzz/) with clang, AddressSanitizer and UBSan, and runs each
 # for a bounded time on its seed corpus (fuzz/corpus/<target>). New inputs the fuzzer keeps go to
-# build/fuzz/corpus/<target> (not into the repository); a crash, a sanitizer report, a timeout or
-# an out-of-memory stops with the input saved under build/fuzz/findings/<target>/ and exit 1.
-# Replay a finding: build/fuzz/fuzz/fuzz_<target> build/fuzz/findings/<target>/crash-...
-# Usage: bash scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]
+# BUILD/corpus/<target> (not into the repository); a crash, a sanitizer report, a timeout or
+# an out-of-memory stops with the input saved under BUILD/findings/<target>/ and exit 1.
+# CI (scripts/test.sh) runs it with MEDNER_FUZZ_SECONDS per target.
+# Replay a finding: BUILD/fuzz/fuzz_<target> BUILD/findings/<target>/crash-...
+# Usage: bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   SECONDS_PER_TARGET: default $MEDNER_FUZZ_SECONDS, else 60
 #   targets: conll model embeddings tokenizer (default: all, one after the other)
+#   BUILD: $MEDNER_FUZZ_BUILD, default build/fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
+seconds=${1:-${MEDNER_FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(conll model embeddings tokenizer)
@@ -26,9 +29,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 CXX=$(command -v clang++-14 || command -v clang++)
 
-build=build/fuzz
+build=${MEDNER_FUZZ_BUILD:-build/fuzz}
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMEDNER_FUZZ=ON -DMEDNER_SANITIZE='address;undefined' -DMEDNER_BUILD_TESTS=OFF >/dev/null
+  -DMEDNER_FUZZ=ON -DMEDNER_SANITIZE='address;undefined' -DMEDNER_BUILD_TESTS=OFF -DMEDNER_WERROR=ON >/dev/null
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs medner's build and test dependencies from Debian's packages (run as root).
+# Installs medner's build and test dependencies from Debian's packages (run as root; nothing is
+# asked: DEBIAN_FRONTEND=noninteractive, apt-get -y).
 set -euo pipefail
+# clang-14, libclang-rt-14-dev (libFuzzer, sanitizer runtimes), libomp-14-dev: scripts/fuzz.sh.
 packages=(build-essential cmake libeigen3-dev libfmt-dev libcxxopts-dev doctest-dev
-          libopenmpi-dev openmpi-bin python3)
+          libopenmpi-dev openmpi-bin python3 clang-14 libclang-rt-14-dev libomp-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,7 +17,24 @@ std::string char_string(char32_t c) {
   return s;
 }
 
+// The token itself when it is short enough (no copy), else its cut form kept in `cut`.
+const std::string& model_form(const std::string& token, std::string& cut) {
+  if (token.size() <= kMaxModelTokenChars) return token;  // bytes >= code points
+  cut = model_token(token);
+  return cut;
+}
+
 }  // namespace
+
+std::string model_token(std::string_view token) {
+  if (token.size() <= kMaxModelTokenChars) return std::string(token);  // bytes >= code points
+  const std::u32string chars = utf8_decode(token);
+  if (chars.size() <= kMaxModelTokenChars) return std::string(token);
+  const std::size_t half = kMaxModelTokenChars / 2;
+  std::u32string cut = chars.substr(0, half);
+  cut += chars.substr(chars.size() - half);
+  return utf8_encode(cut);
+}
 
 Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Corpus*>& extra,
                                 const PretrainedEmbeddings* pretrained, const WordOptions& options,
@@ -31,8 +48,10 @@ Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Cor
   v.chars.add(kUnkToken);
   const TagScheme from = detect_tag_scheme(train);
   std::vector<std::string> tags;
+  std::string cut;
   for (const Sentence& s : train.sentences) {
-    for (const std::string& tok : s.tokens) {
+    for (const std::string& raw : s.tokens) {
+      const std::string& tok = model_form(raw, cut);
       v.words.add(normalize_word(tok, options));
       for (char32_t c : token_chars(tok)) v.chars.add(char_string(c));
     }
@@ -48,8 +67,8 @@ Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Cor
   if (pretrained != nullptr)
     for (const Corpus* c : extra)
       for (const Sentence& s : c->sentences)
-        for (const std::string& tok : s.tokens) {
-          std::string w = normalize_word(tok, options);
+        for (const std::string& raw : s.tokens) {
+          std::string w = normalize_word(model_form(raw, cut), options);
           if (v.words.find(w) < 0 && pretrained->find(w) >= 0) v.words.add(w);
         }
   return v;
@@ -65,10 +84,12 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
   d.forms.offsets.push_back(0);
   d.word_counts.assign(static_cast<std::size_t>(vocab.words.size()), 0);
   d.sentences.reserve(token_lists.size());
+  std::string cut;
   for (std::size_t i = 0; i < token_lists.size(); ++i) {
     const auto& toks = *token_lists[i];
     EncodedSentence e;
-    for (const std::string& tok : toks) {
+    for (const std::string& raw : toks) {
+      const std::string& tok = model_form(raw, cut);
       int w = vocab.words.find(normalize_word(tok, vocab.word_options));
       if (w < 0) w = kUnkId;
       e.words.push_back(w);

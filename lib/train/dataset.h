@@ -9,12 +9,24 @@
 #include "data/vocab.h"
 #include "data/word_features.h"
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medner {
 
 class NerNetwork;
+
+// A token as the network sees it, in training and in tagging alike: tokens longer than
+// kMaxModelTokenChars code points are cut to their first and last kMaxModelTokenChars / 2 code
+// points. The character encoder's memory grows with a token's length times the batch's distinct
+// forms (a single 4 MB token took 4 GB), so a 10 MB "word" in a corpus or in a pipeline's text
+// must not reach it whole. Vocabularies and encodings both use the cut form, so a long training
+// token and the same token when tagging map to the same word and chars. No token of the bundled
+// corpora is longer than 37 code points; tagging output (text, offsets, entities) is unchanged.
+constexpr std::size_t kMaxModelTokenChars = 100;
+std::string model_token(std::string_view token);
 
 struct Vocabularies {
   Vocab words;  // 0 <pad>, 1 <unk>, then training words, then pretrained words of other files
@@ -24,7 +36,7 @@ struct Vocabularies {
   TagScheme scheme = TagScheme::IOBES;
 };
 
-// Builds the vocabularies from the training corpus; words of `extra` corpora (dev/test) that the
+// Builds the vocabularies from the training corpus (tokens cut by model_token); words of `extra` corpora (dev/test) that the
 // pretrained file knows are added too (vocabulary extension), so they keep their vectors.
 Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Corpus*>& extra,
                                 const PretrainedEmbeddings* pretrained, const WordOptions& options,
@@ -37,8 +49,8 @@ struct Dataset {
   long tokens = 0;
 };
 
-// Encodes tokens (and tags, converted from the corpus's own scheme to vocab.scheme, if
-// with_tags). Unknown words and chars map to <unk>; a tag not in the vocabulary is an InputError.
+// Encodes tokens as model_token cuts them (and tags, converted from the corpus's own scheme to
+// vocab.scheme, if with_tags). Unknown words and chars map to <unk>; a tag not in the vocabulary is an InputError.
 Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags);
 // Token sequences only (tagging raw text).
 Dataset encode_tokens(const std::vector<std::vector<std::string>>& sentences, const Vocabularies& vocab);

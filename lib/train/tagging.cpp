@@ -58,16 +58,6 @@ std::vector<std::pair<std::vector<std::string>, double>> merge_kbest(
   return out;
 }
 
-std::string model_token(std::string_view token) {
-  if (token.size() <= kMaxModelTokenChars) return std::string(token);  // bytes >= code points
-  const std::u32string chars = utf8_decode(token);
-  if (chars.size() <= kMaxModelTokenChars) return std::string(token);
-  const std::size_t half = kMaxModelTokenChars / 2;
-  std::u32string cut = chars.substr(0, half);
-  cut += chars.substr(chars.size() - half);
-  return utf8_encode(cut);
-}
-
 namespace {
 
 // One input unit (a text line or a CoNLL sentence) and the sentences it was split into.
@@ -176,14 +166,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
   Predictor predictor(*model.net, model.vocab, threads);
-  bool overlong = false;
-  for (const Sentence& s : corpus.sentences)
-    for (const std::string& t : s.tokens) overlong = overlong || t.size() > kMaxModelTokenChars;
-  if (!overlong) return predictor.tags(encode_corpus(corpus, model.vocab, false));
-  Corpus cut = corpus;
-  for (Sentence& s : cut.sentences)
-    for (std::string& t : s.tokens) t = model_token(t);
-  return predictor.tags(encode_corpus(cut, model.vocab, false));
+  return predictor.tags(encode_corpus(corpus, model.vocab, false));  // cuts overlong tokens
 }
 
 }  // namespace medner

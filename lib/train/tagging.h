@@ -22,14 +22,6 @@ struct TagOptions {
   int chunk_lines = 2000;  // lines read, tagged in parallel and written per round
 };
 
-// A token as the network sees it when tagging: tokens longer than kMaxModelTokenChars code points
-// are cut to their first and last kMaxModelTokenChars / 2 code points. The character encoder's
-// memory grows with a token's length times the batch's distinct forms (a single 4 MB token took
-// 4 GB), so a 10 MB "word" in a pipeline's text must not reach it whole. No token of the bundled
-// corpora is longer than 37 code points; the output (text, offsets, entities) is unchanged.
-constexpr std::size_t kMaxModelTokenChars = 100;
-std::string model_token(std::string_view token);
-
 // Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
 // input units (lines or sentences) written.
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,

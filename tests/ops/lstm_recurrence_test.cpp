@@ -246,7 +246,14 @@ TEST_CASE("lstm_recurrence_gather: equals gather_columns then lstm_recurrence; f
         t4.value(lstm_recurrence(t4, gather_columns(t4, t4.constant(table), gather_u, T * B), t4.constant(wh), B, unsorted)));
 }
 
-TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 of the exact functions") {
+TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 (FMA) or 5e-7 of the exact functions") {
+  // With fused multiply-adds (-march=native on an FMA machine: the Release build) each Horner step
+  // rounds once; without (the sanitizer build, any portable build) twice: 3.95e-7 measured.
+#if defined(__FMA__)
+  const double bound = 3e-7;
+#else
+  const double bound = 5e-7;
+#endif
   double worst_tanh = 0, worst_sigmoid = 0;
   for (int k = -400000; k <= 400000; ++k) {
     const double x = k * 5e-5;  // [-20, 20]
@@ -256,8 +263,8 @@ TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 of t
     worst_tanh = std::max(worst_tanh, std::abs(static_cast<double>(lstm_tanh(xr)) - exact_tanh));
     worst_sigmoid = std::max(worst_sigmoid, std::abs(static_cast<double>(lstm_sigmoid(xr)) - exact_sigmoid));
   }
-  CHECK(worst_tanh < 3e-7);
-  CHECK(worst_sigmoid < 3e-7);
+  CHECK(worst_tanh < bound);
+  CHECK(worst_sigmoid < bound);
   // No cancellation near 0: relative error tiny (exact equality holds in float only, where
   // tanh(1e-5) rounds to 1e-5).
   CHECK(std::abs(static_cast<double>(lstm_tanh(real(1e-5))) - 1e-5) <= 1e-5 * 1e-6);

@@ -1,14 +1,17 @@
 // Catalogue of bad CoNLL input (docs/robustness.md): every malformed file is one InputError
 // line "path:line: what was expected, what was found"; the quirks converters produce (CRLF, a
 // byte-order mark, extra columns) are read correctly; a 100,000-token sentence and a 10 MB line
-// are read quickly and tagged without running out of memory. The same cases through the
+// are read quickly, tagged and trained on without running out of memory. The same cases through the
 // executables: tests/cli/robust_cli.sh.
 #include "robust_util.h"
 
 #include "data/tag_scheme.h"
+#include "data/utf8.h"
 #include "train/tagging.h"
+#include "train/trainer.h"
 
 #include <chrono>
+#include <sstream>
 
 using namespace medner;
 using namespace medner_robust;
@@ -183,4 +186,48 @@ TEST_CASE("robust conll: a 10 MB line") {
   std::vector<std::vector<std::string>> tags = tag_corpus(m, c, 1);
   CHECK(seconds_since(t0) < time_limit(5.0));
   CHECK(tags.at(0).size() == 3);
+}
+
+TEST_CASE("robust conll: a 10 MB token in training data is cut for the network, as in tagging") {
+  // Regression: training built the vocabularies and the character forms from the whole token,
+  // so a 10 MB token reached the character encoder whole (about 1 KB of memory per character).
+  // Now training and tagging both see model_token's cut, and map it to the same word and chars.
+  const std::string big = std::string(5 * 1000 * 1000, 'x') + std::string(5 * 1000 * 1000, 'y');
+  const std::string cut = model_token(big);
+  REQUIRE(cut == std::string(kMaxModelTokenChars / 2, 'x') + std::string(kMaxModelTokenChars / 2, 'y'));
+  Corpus c = read_conll_text("a\tO\n" + big + "\tB-Disease\nb\tI-Disease\n\nc\tO\n", kName);
+  const Vocabularies v = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
+  for (int w = 0; w < v.words.size(); ++w) CHECK(utf8_length(v.words.at(w)) <= kMaxModelTokenChars);
+  const int cut_id = v.words.find(normalize_word(cut, v.word_options));
+  CHECK(cut_id >= 2);
+
+  const Dataset train = encode_corpus(c, v, true);
+  for (int f = 0; f < train.forms.size(); ++f)
+    CHECK(train.forms.offsets[static_cast<std::size_t>(f) + 1] - train.forms.offsets[static_cast<std::size_t>(f)] <=
+          static_cast<int>(kMaxModelTokenChars));
+  // What tagging sees for the same token (medner-tag cuts it before encoding): the same word
+  // id, and the same characters.
+  const Dataset tagged = encode_tokens({{"a", big, "b"}}, v);
+  REQUIRE(train.sentences.at(0).words.size() == 3);
+  CHECK(train.sentences[0].words[1] == cut_id);
+  CHECK(tagged.sentences.at(0).words == train.sentences[0].words);
+  auto form_chars = [](const Dataset& d, int form) {
+    const auto& o = d.forms.offsets;
+    return std::vector<int>(d.forms.chars.begin() + o[static_cast<std::size_t>(form)],
+                            d.forms.chars.begin() + o[static_cast<std::size_t>(form) + 1]);
+  };
+  const std::vector<int> big_chars = form_chars(train, train.sentences[0].forms[1]);
+  CHECK(big_chars.size() == kMaxModelTokenChars);
+  CHECK(form_chars(tagged, tagged.sentences[0].forms[1]) == big_chars);
+
+  // And a training run on such a file finishes quickly (it needed about 10 GB before).
+  medner_test::TempDir dir;
+  const std::string data = dir.file("big.tsv");
+  write_bytes(data, "a\tO\n" + big + "\tB-Disease\nb\tI-Disease\n\nc\tO\nd\tB-Disease\n");
+  const ConfigMap m = tiny_config({{"train", data}, {"dev", data}, {"model", dir.file("m.bin")},
+                                   {"max-epochs", "1"}});
+  std::ostringstream log, out;
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE_NOTHROW(train_model(TrainConfig::from_map(m), m, log, out));
+  CHECK(seconds_since(t0) < time_limit(5.0));
 }
