@@ -2,8 +2,10 @@
 // the step time split into compute (forward, backward, summing threads, optimizer) and
 // synchronisation (summing over ranks, waiting for the slowest rank included), then the cost of
 // one all-reduce of the per-step gradient size measured on its own (no imbalance: after a
-// barrier), and of a 1-value all-reduce (latency). Rank 0 prints one JSON line on stdout; the
-// training log goes to stderr. Run from the repository root:
+// barrier), and of a 1-value all-reduce (latency). Also the share of a core each rank had while
+// training (its CPU time over wall time x threads; MPI's busy waiting counts as having it): below
+// about 0.95, other processes took its core and the timing says more about them than about medner.
+// Rank 0 prints one JSON line on stdout; the training log goes to stderr. Run from the repository root:
 //   dist_bench [options]               1 process
 //   mpirun -np 2 dist_bench [options]  2 ranks (experiments/bench/dist_bench.sh runs both, repeatedly)
 #include "core/error.h"
@@ -23,6 +25,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace medner;
@@ -56,6 +59,13 @@ double allreduce_seconds(Communicator& comm, std::size_t n, int reps) {
   double median = times[static_cast<std::size_t>(reps / 2)];
   broadcast_value(comm, median, 0);
   return median;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 double load_average() {
@@ -103,9 +113,20 @@ int main(int argc, char** argv) {
     ConfigMap effective = merge_config({read_config_file(r["config"].as<std::string>()), cli});
     TrainConfig config = TrainConfig::from_map(effective);
     const double load_before = load_average();
+    const double cpu_before = cpu_seconds();
+    const auto wall_before = std::chrono::steady_clock::now();
     std::ostringstream out;
     TrainSummary s = train_model(config, effective, *comm, std::cerr, out);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+    double cpu_share = (cpu_seconds() - cpu_before) / (wall * s.threads);
     const double load_after = load_average();
+    // The job's figure is its most starved rank's.
+    std::vector<uint64_t> shares = comm->allgather(static_cast<uint64_t>(cpu_share * 1e6));
+    cpu_share = 1e-6 * static_cast<double>(*std::min_element(shares.begin(), shares.end()));
+    // Compute time of the slowest rank: the others wait for it inside the sum (load imbalance).
+    const double steps = static_cast<double>(std::max<int64_t>(s.steps, 1));
+    std::vector<uint64_t> computes = comm->allgather(static_cast<uint64_t>(1e6 * (s.step_seconds - s.sync_seconds) / steps));
+    const double slowest_ms = 1e-3 * static_cast<double>(*std::max_element(computes.begin(), computes.end()));
 
     const int reps = r["reps"].as<int>();
     const auto n = static_cast<std::size_t>(s.sync_dense_reals + s.sync_sparse_reals_per_step + 0.5);
@@ -113,16 +134,15 @@ int main(int argc, char** argv) {
     const double t_one = comm->size() > 1 ? allreduce_seconds(*comm, 1, reps) : 0;
     std::filesystem::remove_all(dir);
     if (comm->rank() == 0) {
-      const double steps = static_cast<double>(std::max<int64_t>(s.steps, 1));
       std::cout << fmt::format(
           "{{\"ranks\": {}, \"threads\": {}, \"batch_size\": {}, \"optimizer\": \"{}\", \"steps\": {}, "
-          "\"tokens_per_s\": {:.1f}, \"step_ms\": {:.3f}, \"compute_ms\": {:.3f}, \"sync_ms\": {:.3f}, "
+          "\"tokens_per_s\": {:.1f}, \"step_ms\": {:.3f}, \"compute_ms\": {:.3f}, \"slowest_compute_ms\": {:.3f}, \"sync_ms\": {:.3f}, "
           "\"sync_dense_reals\": {:.0f}, \"sync_sparse_reals\": {:.0f}, \"allreduce_bytes\": {}, \"allreduce_us\": {:.1f}, "
-          "\"allreduce_1_us\": {:.1f}, \"load_before\": {:.2f}, \"load_after\": {:.2f}}}\n",
+          "\"allreduce_1_us\": {:.1f}, \"cpu_share\": {:.3f}, \"load_before\": {:.2f}, \"load_after\": {:.2f}}}\n",
           s.ranks, s.threads, config.batch_size, config.optimizer, s.steps, s.tokens_per_second,
           1e3 * s.step_seconds / steps, 1e3 * (s.step_seconds - s.sync_seconds) / steps,
-          1e3 * s.sync_seconds / steps, s.sync_dense_reals, s.sync_sparse_reals_per_step, n * sizeof(real), 1e6 * t_grad, 1e6 * t_one,
-          load_before, load_after);
+          slowest_ms, 1e3 * s.sync_seconds / steps, s.sync_dense_reals, s.sync_sparse_reals_per_step, n * sizeof(real), 1e6 * t_grad, 1e6 * t_one,
+          cpu_share, load_before, load_after);
     }
   } catch (const std::exception& e) {
     if (comm->size() > 1) comm->abort(std::string("error: ") + e.what(), 1);

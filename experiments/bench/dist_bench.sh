@@ -42,8 +42,8 @@ for line in open(sys.argv[1]):
         r = json.loads(line)
         runs.setdefault((r["ranks"], r["threads"]), []).append(r)
 base = runs.get(min(runs)) if runs else None
-print("\n| ranks x threads | runs | tokens/s best | tokens/s median | speed-up best (median) | step ms | compute ms | sync ms | all-reduce | load (1 min) |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("\n| ranks x threads | runs | tokens/s best | tokens/s median | speed-up best (median) | step ms | compute ms | sync ms | all-reduce | core share | load (1 min) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(runs):
     rs = runs[key]
     tps = [r["tokens_per_s"] for r in rs]
@@ -51,8 +51,9 @@ for key in sorted(runs):
     best_b = max(r["tokens_per_s"] for r in base)
     med_b = statistics.median(r["tokens_per_s"] for r in base)
     ar = "-" if key[0] == 1 else "%.2f MB in %.2f ms" % (med("allreduce_bytes") / 1e6, med("allreduce_us") / 1e3)
-    print("| %d x %d | %d | %.0f | %.0f | %.2fx (%.2fx) | %.1f | %.1f | %.2f | %s | %.1f-%.1f |" % (
+    print("| %d x %d | %d | %.0f | %.0f | %.2fx (%.2fx) | %.1f | %.1f | %.2f | %s | %.2f-%.2f | %.1f-%.1f |" % (
         key[0], key[1], len(rs), max(tps), statistics.median(tps), max(tps) / best_b,
         statistics.median(tps) / med_b, med("step_ms"), med("compute_ms"), med("sync_ms"), ar,
+        min(r["cpu_share"] for r in rs), max(r["cpu_share"] for r in rs),
         min(r["load_before"] for r in rs), max(r["load_after"] for r in rs)))
 EOF
