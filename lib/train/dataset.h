@@ -36,8 +36,9 @@ struct Vocabularies {
   TagScheme scheme = TagScheme::IOBES;
 };
 
-// Builds the vocabularies from the training corpus (tokens cut by model_token); words of `extra` corpora (dev/test) that the
-// pretrained file knows are added too (vocabulary extension), so they keep their vectors.
+// Builds the vocabularies from the training corpus (tokens cut by model_token); words of `extra`
+// corpora (dev/test) that the pretrained file knows are added too (vocabulary extension), so they
+// keep their vectors.
 Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Corpus*>& extra,
                                 const PretrainedEmbeddings* pretrained, const WordOptions& options,
                                 TagScheme scheme);
@@ -50,7 +51,8 @@ struct Dataset {
 };
 
 // Encodes tokens as model_token cuts them (and tags, converted from the corpus's own scheme to
-// vocab.scheme, if with_tags). Unknown words and chars map to <unk>; a tag not in the vocabulary is an InputError.
+// vocab.scheme, if with_tags). Unknown words and chars map to <unk>; a tag not in the vocabulary
+// is an InputError.
 Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags);
 // Token sequences only (tagging raw text).
 Dataset encode_tokens(const std::vector<std::vector<std::string>>& sentences, const Vocabularies& vocab);

@@ -41,7 +41,7 @@ inline std::string error_of(const std::function<void()>& f) {
   return "(no error)";
 }
 
-// Debug and sanitizer builds (CI runs the suite under AddressSanitizer + UBSan in Debug) are
+// Debug and sanitizer builds (CI runs the suite under AddressSanitizer + UBSan, RelWithDebInfo) are
 // 10 to 50 times slower: there the "quickly" limits are 20 times longer and the largest inputs
 // 10 times smaller (the Release build runs them at full size).
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
