@@ -40,6 +40,17 @@ bool all_finite(const ModelFile& mf) {
   return true;
 }
 
+// The NumericError message of a training run on `m` ("" when it does not stop that way).
+std::string numeric_stop(const ConfigMap& m) {
+  std::ostringstream log, out;
+  try {
+    train_model(TrainConfig::from_map(m), m, log, out);
+  } catch (const NumericError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -128,13 +139,7 @@ TEST_CASE("robust numeric: a fault before any checkpoint says so instead of nami
   const std::string data =
       write_corpus(dir, "d.tsv", corpus_slice("data/ncbi-disease/train.tsv", 80));
   const ConfigMap m = merge_config({diverging(data, dir.file("m.bin"), "stop"), {{"checkpoint-every", "0"}}});
-  std::ostringstream log, out;
-  std::string msg;
-  try {
-    train_model(TrainConfig::from_map(m), m, log, out);
-  } catch (const NumericError& e) {
-    msg = e.what();
-  }
+  const std::string msg = numeric_stop(m);
   INFO("message: ", msg);
   CHECK(std::regex_match(msg, std::regex("step [0-9]+ \\(epoch 1, batch [0-9]+ of 10\\): non-finite "
                                          "(loss|gradient); training stopped before any checkpoint was written")));
@@ -146,13 +151,7 @@ TEST_CASE("robust numeric: --check-finite names the step and batch of the first 
   const std::string data =
       write_corpus(dir, "d.tsv", corpus_slice("data/ncbi-disease/train.tsv", 80));
   const ConfigMap m = merge_config({diverging(data, dir.file("m.bin"), "stop"), {{"check-finite", "true"}}});
-  std::ostringstream log, out;
-  std::string msg;
-  try {
-    train_model(TrainConfig::from_map(m), m, log, out);
-  } catch (const NumericError& e) {
-    msg = e.what();
-  }
+  const std::string msg = numeric_stop(m);
   INFO("message: ", msg);
   CHECK(std::regex_match(msg, std::regex("step [0-9]+ \\(epoch 1, batch [0-9]+ of 10\\): non-finite (value|gradient) in "
                                          "node [0-9]+ \\([a-z_]+, [0-9]+x[0-9]+\\); training stopped, the last good checkpoint is .*m\\.bin\\.ckpt")));
