@@ -28,16 +28,20 @@ enum { kConf = 0, kVocb = 1, kBlob = 2, kParm = 3 };
 
 bool valid_kind(const std::string& kind) { return kind == "model" || kind == "checkpoint"; }
 
-// A section id as text for messages; bytes outside printable ASCII are shown as \xNN.
+// A name or id from the file as text for messages; bytes outside printable ASCII are shown as
+// \xNN, and only the first 40 bytes are shown, so a corrupted length cannot turn an error message
+// into kilobytes (found by fuzz_model: a 2 KB parameter name).
 std::string printable(std::string_view s) {
+  constexpr std::size_t kShown = 40;
   std::string out;
-  for (const char c : s) {
+  for (const char c : s.substr(0, kShown)) {
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x20 && u < 0x7F && c != '\\')
       out.push_back(c);
     else
       out += fmt::format("\\x{:02x}", u);
   }
+  if (s.size() > kShown) out += "...";
   return out;
 }
 

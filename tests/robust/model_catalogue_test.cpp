@@ -206,6 +206,25 @@ TEST_CASE("robust model: names and values read from a file stay on one line (fuz
   edited.config.emplace_back("colour\nred", "blue");
   CHECK(f.load_error(edited) ==
         "input: " + f.path + ": unknown config key 'colour\\x0Ared' in the model");
+  // Found by fuzz_model: a corrupted parameter name of 2 KB made a 2 KB message. Names from the
+  // file are cut to their first 40 bytes in the model file decoder's messages. Two parameters
+  // with 3000-byte names that differ in the last byte; then the second is renamed to the first
+  // in the bytes (CRC-32 recomputed), so the decoder finds a name twice.
+  edited = f.mf;
+  const std::string long_name(3000, '\x01');
+  edited.params.push_back(ModelFile::Tensor{long_name + "A", 1, 1, {real(1)}});
+  edited.params.push_back(ModelFile::Tensor{long_name + "B", 1, 1, {real(2)}});
+  std::string bytes = encode_model_file(edited);
+  const std::size_t at = bytes.find(long_name + "B");
+  REQUIRE(at != std::string::npos);
+  bytes[at + long_name.size()] = 'A';
+  const uint32_t crc = crc32(std::string_view(bytes).substr(0, bytes.size() - 4));
+  for (int i = 0; i < 4; ++i)
+    bytes[bytes.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  const std::string twice = error_of([&] { decode_model_file(bytes, f.path); });
+  check_message(twice, "input: " + f.path + ": corrupted file: parameter '\\x01");
+  CHECK(twice.size() < 300);
+  CHECK(twice.find("\\x01...' appears twice") != std::string::npos);
   edited = f.mf;
   set_config(edited, "hidden", "16\n17");
   CHECK(f.load_error(edited) ==
