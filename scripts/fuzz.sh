@@ -16,17 +16,9 @@ seconds=${1:-${MEDNER_FUZZ_SECONDS:-60}}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(conll model embeddings tokenizer)
 
-# clang 14 with its libFuzzer/sanitizer runtimes and OpenMP (Debian packages).
-packages=(clang-14 libclang-rt-14-dev libomp-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# clang 14 with its libFuzzer/sanitizer runtimes and OpenMP: install-deps.sh installs them with
+# the rest (it does nothing when everything is present).
+bash scripts/install-deps.sh
 CXX=$(command -v clang++-14 || command -v clang++)
 
 build=${MEDNER_FUZZ_BUILD:-build/fuzz}
