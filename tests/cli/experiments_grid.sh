@@ -2,7 +2,7 @@
 # End to end: experiments/run on a tiny grid (slices of the bundled corpora, tiny network, 3
 # epochs). Checks the per-run JSON results against an independent rescoring of the kept
 # predictions, the generated tables against the results, byte-identical regeneration, skipping of
-# finished runs, a corpus folder added to the grid getting its rows, a failing run that does not
+# finished runs, reuse of the same training by another grid, a corpus folder added to the grid getting its rows, a failing run that does not
 # stop the others, stale results after a config change, grid errors, and that the SVG plots parse.
 # Usage (from the repository root): bash tests/cli/experiments_grid.sh BIN_DIR
 set -u
@@ -155,6 +155,37 @@ stamp >"$TMP/stamp1"
 run "$TMP/tiny.grid" >"$TMP/out2" 2>&1 || fail "second run exited $?"
 grep -q "^4 runs: 4 finished (skipped), 0 to run" "$TMP/out2" || fail "finished runs not skipped: $(head -1 "$TMP/out2")"
 stamp | cmp -s - "$TMP/stamp1" || fail "a finished run was rewritten"
+
+# --- 3b. another grid with the same training (same spec and threads) reuses it, trains nothing ---
+cat >"$TMP/twin.grid" <<EOF
+# a second grid whose variant 'ref' is the tiny grid's 'default'
+base = $TMP/tiny.conf
+seeds = 2
+[corpora]
+ncbi = $TMP/corpora/ncbi
+[variant ref]
+EOF
+run --dry-run "$TMP/twin.grid" >"$TMP/out2b" 2>&1
+[ "$(grep -c "(new, reuses .*tiny/ncbi/default/seed" "$TMP/out2b")" -eq 2 ] || fail "dry run does not name the twins: $(cat "$TMP/out2b")"
+run --dry-run --threads 2 "$TMP/twin.grid" >"$TMP/out2c" 2>&1
+grep -q "reuses" "$TMP/out2c" && fail "a run with another thread count was taken for a twin"
+run "$TMP/twin.grid" >"$TMP/out2d" 2>&1 || fail "twin grid exited $? ($(tail -3 "$TMP/out2d"))"
+[ "$(grep -c ": the same training as .*: reused" "$TMP/out2d")" -eq 2 ] && ! grep -q ": done in" "$TMP/out2d" ||
+  fail "twin runs were not reused: $(cat "$TMP/out2d")"
+for s in 1 2; do
+  cmp -s "$TMP/runs/twin/ncbi/ref/seed$s/test.pred" "$TMP/runs/tiny/ncbi/default/seed$s/test.pred" ||
+    fail "reused seed $s: predictions differ from the twin's"
+done
+python3 - "$TMP/runs" <<'EOF' || fail "reused result.json checks"
+import json, sys
+for s in (1, 2):
+    a = json.load(open(f"{sys.argv[1]}/twin/ncbi/ref/seed{s}/result.json"))
+    b = json.load(open(f"{sys.argv[1]}/tiny/ncbi/default/seed{s}/result.json"))
+    assert a["grid"] == "twin" and a["variant"] == "ref" and a["seed"] == s, a["grid"]
+    assert a["test"] == b["test"] and a["dev"] == b["dev"] and a["spec"] == b["spec"], s
+    assert a["predictions"]["test"].endswith(f"twin/ncbi/ref/seed{s}/test.pred"), a["predictions"]
+    assert a["reused_from"].endswith(f"tiny/ncbi/default/seed{s}"), a["reused_from"]
+EOF
 
 # --- 4. a new corpus folder gets its rows; a failing variant does not stop the others ---
 write_grid "ncbi = $TMP/corpora/ncbi
