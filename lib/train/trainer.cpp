@@ -393,8 +393,9 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
             sync_sparse_reals += static_cast<double>(synced.sparse);
             summary.sync_seconds += seconds_since(t_sync);
           }
-          // The sum over ranks changed the column lists: slices for the rest of the step.
-          slices = grads.split(threads);
+          // The sum over ranks changed the column lists: slices for the rest of the step. With one
+          // rank the slices of the thread sum still hold (only a single thread has none yet).
+          if (comm.size() > 1 || threads == 1) slices = grads.split(threads);
         });
 #pragma omp barrier
         // From here on every rank holds the same gradient, so it takes the same decisions.
