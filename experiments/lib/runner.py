@@ -51,11 +51,13 @@ class Run:
         return {"corpus": self.folder, "options": dict(merged), "seed": self.seed}
 
 
-def plan(grid, runs_dir, corpora=None, variants=None):
+def plan(grid, runs_dir, corpora=None, variants=None, seeds=None):
     """All runs of a grid, seed-major (every cell gets seed 1 before any gets seed 2, so a grid
     stopped half way still fills whole tables), then corpus and variant in file order."""
     runs = []
     for seed in grid.seeds:
+        if seeds and seed not in seeds:
+            continue
         for corpus, folder in grid.corpora:
             if corpora and corpus not in corpora:
                 continue
@@ -386,12 +388,12 @@ def reuse(run, twin_dir, twin, ctx):
     return result
 
 
-def run_grid(grids, ctx, jobs, corpora=None, variants=None, dry_run=False, out=sys.stdout):
+def run_grid(grids, ctx, jobs, corpora=None, variants=None, dry_run=False, out=sys.stdout, seeds=None):
     """Runs every unfinished run of the grids; returns the number of failed runs."""
     todo = []
     counts = {"finished": 0, "stale": 0, "failed": 0, "partial": 0, "new": 0}
     for grid in grids:
-        for run in plan(grid, ctx["runs_dir"], corpora, variants):
+        for run in plan(grid, ctx["runs_dir"], corpora, variants, seeds):
             state = run_state(run, run.spec())
             counts[state] += 1
             if state == "finished":

@@ -211,6 +211,12 @@ grep -q '`ncbi/broken` seed 1 (failed: medner-train exited 1: error: --dropout' 
 # The failed runs are retried on the next run.
 run --dry-run "$TMP/tiny.grid" >"$TMP/out4" 2>&1
 grep -q "4 failed before" "$TMP/out4" || fail "failed runs not retried: $(head -1 "$TMP/out4")"
+# --seed limits a run to some seeds of the grid.
+run --dry-run --seed 1 "$TMP/tiny.grid" >"$TMP/out4s" 2>&1
+grep -q "^6 runs: 4 finished (skipped), 2 to run (0 new, 0 interrupted, 2 failed before" "$TMP/out4s" &&
+  [ "$(grep -c "would run tiny/.*/broken/seed1 (failed)" "$TMP/out4s")" -eq 2 ] || fail "--seed 1: $(cat "$TMP/out4s")"
+run --dry-run --seed 9 "$TMP/tiny.grid" >/dev/null 2>"$TMP/err4s"
+[ $? -eq 2 ] && grep -q "^error: --seed 9: no grid has this seed" "$TMP/err4s" || fail "--seed 9: $(cat "$TMP/err4s")"
 
 # --- 5. changing the base config makes the results stale ---
 sed -i 's/^hidden = 16/hidden = 12/' "$TMP/tiny.conf"
