@@ -5,8 +5,8 @@ A run is finished when its result.json exists and was made from the same spec (c
 merged options, seed); finished runs are skipped, stale ones (the grid or base config changed)
 are redone. A run whose twin (the same spec and thread count) has finished in another grid or
 variant of the same runs folder is not trained again: the twin's files are copied (the default
-grid and an ablation grid's reference are the same trainings). A run that was interrupted resumes from its checkpoint (medner-train --resume). A
-lock file per run lets several machines share one runs folder. A failed run writes error.txt and
+grid and an ablation grid's reference are the same trainings). A run that was interrupted
+resumes from its checkpoint (medner-train --resume). A lock file per run lets several machines share one runs folder. A failed run writes error.txt and
 does not stop the others; running the grid again retries it.
 """
 
@@ -363,7 +363,14 @@ def find_twin(run, spec, threads, runs_dir):
     return None, None
 
 
-def reuse(run, twin_dir, twin, ctx):
+def twin_of(run, state, ctx):
+    """find_twin for a run about to start; an interrupted run resumes its own training instead."""
+    if state == "partial":
+        return None, None
+    return find_twin(run, run.spec(), ctx["threads"], ctx["runs_dir"])
+
+
+def reuse(run, twin_dir, twin):
     """Makes `run` finished from its twin's files: the same model, predictions and log, and a
     result.json that names this grid and variant and says where it came from."""
     clean(run)
@@ -406,8 +413,7 @@ def run_grid(grids, ctx, jobs, corpora=None, variants=None, dry_run=False, out=s
           file=out, flush=True)
     if dry_run:
         for run, state in todo:
-            twin_dir, _ = (None, None) if state == "partial" else \
-                find_twin(run, run.spec(), ctx["threads"], ctx["runs_dir"])
+            twin_dir, _ = twin_of(run, state, ctx)
             how = f"{state}, reuses {twin_dir}" if twin_dir else state
             print(f"  would run {run.label} ({how})", file=out)
         return 0
@@ -429,10 +435,9 @@ def run_grid(grids, ctx, jobs, corpora=None, variants=None, dry_run=False, out=s
         try:
             t0 = time.time()
             try:
-                twin_dir, twin = (None, None) if state == "partial" else \
-                    find_twin(run, run.spec(), ctx["threads"], ctx["runs_dir"])
+                twin_dir, twin = twin_of(run, state, ctx)
                 if twin is not None:
-                    result = reuse(run, twin_dir, twin, ctx)
+                    result = reuse(run, twin_dir, twin)
                     msg = f"the same training as {twin_dir}: reused"
                 else:
                     result = execute(run, ctx)
