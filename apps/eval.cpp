@@ -13,6 +13,7 @@
 #include "data/conll.h"
 #include "data/corpus_stats.h"
 #include "eval/eval_input.h"
+#include "eval/novelty.h"
 #include "eval/report.h"
 #include "eval/significance.h"
 #include "eval/stats_report.h"
@@ -42,6 +43,7 @@ struct EvalArgs {
   std::string pred;
   std::vector<std::string> files;
   std::string model, data, out;
+  std::string train;  // --train: split the scores into mentions seen / unseen in it
   int threads = 0;
   medner::SignificanceOptions significance;
   medner::ReportFormat format = medner::ReportFormat::Text;
@@ -54,6 +56,7 @@ cxxopts::Options make_options() {
                      "  medner-eval --pred FILE              FILE: token [columns] gold predicted\n"
                      "  medner-eval --gold GOLD --pred PRED  two CoNLL files with the same tokens\n"
                      "  medner-eval --model M --data FILE [--out PRED]\n"
+                     "  (add --train TRAIN to split the scores into mentions seen / unseen in it)\n"
                      "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
                      "  medner-eval --stats FILE...\n\n"
                      "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.");
@@ -73,6 +76,9 @@ cxxopts::Options make_options() {
       ("model", "a model from medner-train: tag --data with it, then score", cxxopts::value<std::string>(), "M")
       ("data", "gold CoNLL file to tag and score with --model", cxxopts::value<std::string>(), "FILE")
       ("out", "with --model: write the predictions in conlleval's format (token gold predicted)",
+       cxxopts::value<std::string>(), "FILE")
+      ("train", "the training file: also score mentions seen and unseen in its gold chunks "
+                "(same type and lower-cased text) separately",
        cxxopts::value<std::string>(), "FILE")
       ("threads", "with --model: tagging threads (0: all cores)", cxxopts::value<int>()->default_value("0"), "N")
       ("compare", "significance of the F1 difference between two systems A and B (two FILEs): "
@@ -104,10 +110,17 @@ EvalArgs parse_args(cxxopts::Options& options, int argc, char** argv) {
   if (r.count("gold") != 0) a.gold = r["gold"].as<std::string>();
   if (r.count("pred") != 0) a.pred = r["pred"].as<std::string>();
   if (r.count("files") != 0) a.files = r["files"].as<std::vector<std::string>>();
+  if (r.count("train") != 0) a.train = r["train"].as<std::string>();
   const bool stats = r.count("stats") != 0 && r["stats"].as<bool>();
   const bool compare = r.count("compare") != 0 && r["compare"].as<bool>();
   if (!compare && (r.count("method") != 0 || r.count("samples") != 0 || r.count("seed") != 0))
     throw UsageError("--method, --samples and --seed go with --compare");
+  if (a.train == kStdin && (a.pred == kStdin || a.gold == kStdin ||
+                            (r.count("data") != 0 && r["data"].as<std::string>() == kStdin)))
+    throw UsageError("--train and another input cannot both be '-'");
+  if (!a.train.empty() && (compare || stats))
+    throw UsageError("--train goes with scoring (--pred, --gold/--pred, --model/--data), not with "
+                     "--compare or --stats");
   if (compare) {
     if (stats || !a.pred.empty() || r.count("model") != 0 || r.count("data") != 0 ||
         r.count("out") != 0)
@@ -213,6 +226,15 @@ std::string compare(const EvalArgs& a) {
   return format_significance(r, path_a, path_b, a.format);
 }
 
+// The score report of gold against pred, split by --train when given.
+std::string score(const EvalArgs& a, const medner::Corpus& gold, const medner::Corpus& pred) {
+  using namespace medner;
+  EvalReport report = evaluate(gold, pred);
+  if (a.train.empty()) return format_report(report, a.format);
+  NoveltyReport novelty = novelty_report(gold, pred, TrainMentions(read_corpus(a.train)));
+  return format_report(report, a.format, &novelty);
+}
+
 // The work of each mode; returns what goes to stdout.
 std::string run(const EvalArgs& a) {
   using namespace medner;
@@ -220,12 +242,12 @@ std::string run(const EvalArgs& a) {
     case Mode::ScoreConlleval: {
       EvalInput in =
           a.pred == kStdin ? read_conlleval(std::cin, "<stdin>") : read_conlleval(a.pred);
-      return format_report(evaluate(in), a.format);
+      return score(a, in.gold, in.pred);
     }
     case Mode::ScorePair: {
       Corpus gold = read_corpus(a.gold);
       Corpus pred = read_corpus(a.pred);
-      return format_report(evaluate(gold, pred), a.format);
+      return score(a, gold, pred);
     }
     case Mode::Stats: {
       std::vector<CorpusStats> stats;
@@ -249,7 +271,7 @@ std::string run(const EvalArgs& a) {
         }
         w.commit();
       }
-      return format_report(evaluate(data, pred), a.format);
+      return score(a, data, pred);
     }
     case Mode::Compare:
       return compare(a);

@@ -71,6 +71,10 @@ class Page:
         rel = os.path.relpath(os.path.join(self.figures_dir, name), os.path.dirname(self.out_path) or ".")
         return rel.replace(os.sep, "/")
 
+    def link_target(self, path):
+        """A repository file's path relative to the page."""
+        return os.path.relpath(path, os.path.dirname(self.out_path) or ".").replace(os.sep, "/")
+
     def link(self, path):
         """A repository file as a link relative to the page; other files as code."""
         if os.path.isabs(path):
@@ -111,6 +115,7 @@ def grid_section(page, grid, cells, anchors):
         return
     main_table(page, grid, cells, anchors, regenerate)
     type_table(page, grid, cells, regenerate)
+    novelty_table(page, grid, cells, regenerate)
     training_table(page, grid, cells, regenerate)
     missing_list(page, grid, cells)
     figures(page, grid, cells, anchors)
@@ -201,6 +206,39 @@ def type_table(page, grid, cells, regenerate):
     page.add()
     page.add(f"Seeds {seeds_text(grid.seeds)}; test set; mean ± std over the finished seeds; – : the "
              f"type does not occur in that corpus. Regenerate: {regenerate}.")
+    page.add()
+
+
+def novelty_table(page, grid, cells, regenerate):
+    """Test scores on mentions seen and unseen in training, per cell (medner-eval --train)."""
+    done = [c for c in cells.values() if c.novelty]
+    if not done:
+        return
+    types = sorted({t for c in done for n in c.novelty.values() for t in n["types"]})
+    page.add(f"### Test mentions seen and unseen in training (`{grid.name}`)")
+    page.add()
+    page.add("| corpus | variant | unseen gold mentions | recall seen | recall unseen | F1 seen | "
+             "F1 unseen | " + " | ".join(f"{cell_label(t)} F1 unseen" for t in types) + " |")
+    page.add("|:--|:--|--:|--:|--:|--:|--:|" + "|".join("--:" for _ in types) + "|")
+    for c in done:
+        first = c.novelty[min(c.novelty)]
+        unseen, seen = first["unseen"]["gold"], first["seen"]["gold"]
+        share = 100.0 * unseen / (unseen + seen) if unseen + seen else 0.0
+        vals = lambda get: [float(get(c.novelty[s])) for s in sorted(c.novelty)]  # noqa: E731
+        row = [c.corpus, f"`{c.variant}`", f"{unseen} of {unseen + seen} ({share:.1f}%)",
+               pm(vals(lambda n: n["seen"]["recall"])), pm(vals(lambda n: n["unseen"]["recall"])),
+               pm(vals(lambda n: n["seen"]["f1"])), pm(vals(lambda n: n["unseen"]["f1"]))]
+        for t in types:
+            row.append(pm([float(n["types"][t]["unseen"]["f1"]) for s, n in sorted(c.novelty.items())
+                           if t in n["types"]]))
+        page.add("| " + " | ".join(cell_label(x) for x in row) + " |")
+    page.add()
+    page.add(f"Seeds {seeds_text(grid.seeds)}; test set; mean ± std over the finished seeds. A "
+             f"mention is *seen* when the corpus's `train.tsv` has a gold mention of the same type "
+             f"and the same lower-cased tokens; gold and predicted mentions are each classified by "
+             f"their own text, so the two parts add up to the overall counts (`medner-eval --pred "
+             f"test.pred --train train.tsv`, see [docs/evaluation.md]"
+             f"({page.link_target('docs/evaluation.md')})). Regenerate: {regenerate}.")
     page.add()
 
 

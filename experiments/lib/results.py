@@ -1,6 +1,7 @@
 """Reading finished runs back and summarizing them: per (corpus, variant) cell the results of each
 seed, means and standard deviations, and the seed-matched significance tests against the grid's
-reference variant (medner-eval --compare on the test predictions, cached next to the run).
+reference variant (medner-eval --compare on the test predictions, cached next to the run), and
+the scores on test mentions seen and unseen in training (medner-eval --train, cached likewise).
 """
 
 import concurrent.futures
@@ -38,6 +39,7 @@ class Cell:
         self.results = {}    # seed -> result dict
         self.missing = {}    # seed -> "not run", "failed: ...", "stale", "running"
         self.compare = {}    # seed -> medner-eval --compare JSON against the reference
+        self.novelty = {}    # seed -> the "novelty" member of medner-eval --train's JSON
 
     def seeds(self):
         return sorted(self.results)
@@ -127,6 +129,43 @@ def add_significance(grid, cells, eval_bin, root, jobs):
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for cell, seed, result in pool.map(work, tasks):
             cell.compare[seed] = result
+
+
+NOVELTY_CACHE = "novelty.json"
+
+
+def novelty_of_run(eval_bin, root, res):
+    """medner-eval --pred TEST.PRED --train TRAIN.TSV on one finished run: the test scores split
+    into mentions seen and unseen in the training file; cached in the run folder under a key of
+    both files' digests."""
+    pred = res["predictions"]["test"]
+    train = os.path.join(res["corpus_path"], "train.tsv")
+    key = {"predictions": file_digest(os.path.join(root, pred)),
+           "train": file_digest(os.path.join(root, train))}
+    cache = os.path.join(root, os.path.dirname(pred), NOVELTY_CACHE)
+    cached = runner.load_json(cache)
+    if cached is not None and cached.get("key") == key:
+        return cached["result"]
+    cmd = [eval_bin, "--pred", pred, "--train", train, "--format", "json"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: {proc.stderr.strip()}")
+    result = json.loads(proc.stdout)["novelty"]
+    runner.write_atomic(cache, json.dumps({"key": key, "result": result}, indent=1) + "\n")
+    return result
+
+
+def add_novelty(cells, eval_bin, root, jobs):
+    """Fills cell.novelty for every finished run."""
+    tasks = [(cell, seed) for cell in cells.values() for seed in cell.seeds()]
+
+    def work(task):
+        cell, seed = task
+        return cell, seed, novelty_of_run(eval_bin, root, cell.results[seed])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for cell, seed, result in pool.map(work, tasks):
+            cell.novelty[seed] = result
 
 
 def significance_summary(cell):

@@ -272,8 +272,9 @@ def code_version(root):
 
 def clean(run):
     names = list(RUN_FILES)
-    if os.path.isdir(run.dir):  # significance results cached by the report
-        names += [n for n in os.listdir(run.dir) if n.startswith("compare-") and n.endswith(".json")]
+    if os.path.isdir(run.dir):  # significance and seen/unseen results cached by the report
+        names += [n for n in os.listdir(run.dir)
+                  if (n.startswith("compare-") and n.endswith(".json")) or n == "novelty.json"]
     for name in names:
         try:
             os.remove(run.path(name))

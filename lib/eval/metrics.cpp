@@ -26,6 +26,25 @@ double ChunkCounts::f1() const {
   return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
+std::vector<std::size_t> matching_spans(const std::vector<Span>& gold,
+                                        const std::vector<Span>& pred) {
+  std::vector<std::size_t> out;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < gold.size() && j < pred.size()) {
+    if (gold[i].begin < pred[j].begin) {
+      ++i;
+    } else if (pred[j].begin < gold[i].begin) {
+      ++j;
+    } else {
+      if (gold[i].end == pred[j].end && gold[i].type == pred[j].type) out.push_back(i);
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
 EvalReport evaluate(const std::vector<std::vector<std::string>>& gold,
                     const std::vector<std::vector<std::string>>& pred) {
   if (gold.size() != pred.size()) {
@@ -50,21 +69,9 @@ EvalReport evaluate(const std::vector<std::vector<std::string>>& gold,
     for (const Span& sp : ps) ++r.types[sp.type].predicted;
     r.overall.gold += static_cast<long>(gs.size());
     r.overall.predicted += static_cast<long>(ps.size());
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < gs.size() && j < ps.size()) {
-      if (gs[i].begin < ps[j].begin) {
-        ++i;
-      } else if (ps[j].begin < gs[i].begin) {
-        ++j;
-      } else {
-        if (gs[i].end == ps[j].end && gs[i].type == ps[j].type) {
-          ++r.overall.correct;
-          ++r.types[gs[i].type].correct;
-        }
-        ++i;
-        ++j;
-      }
+    for (std::size_t k : matching_spans(gs, ps)) {
+      ++r.overall.correct;
+      ++r.types[gs[k].type].correct;
     }
   }
   if (!r.types.empty()) {

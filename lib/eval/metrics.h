@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "data/tag_scheme.h"
+
 namespace medner {
 
 // Percentages from 0 to 100; 0 (never NaN) when undefined (no predicted / no gold chunks).
@@ -32,6 +34,11 @@ struct EvalReport {
   long tokens = 0;
   long correct_tags = 0;
 };
+
+// Indices into `gold` of the chunks that `pred` has too (same first token, last token and type).
+// Both lists sorted by begin and non-overlapping, as extract_spans returns them.
+std::vector<std::size_t> matching_spans(const std::vector<Span>& gold,
+                                        const std::vector<Span>& pred);
 
 // gold[s] and pred[s] are the tags of sentence s; they must have equal lengths (InputError
 // "sentence s: ..." otherwise). An empty sentence is allowed and counts as a sentence.

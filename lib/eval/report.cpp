@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "eval/novelty.h"
 
 namespace medner {
 
@@ -41,6 +42,31 @@ std::string format_text(const EvalReport& r) {
   return out;
 }
 
+double share(long part, long whole) {
+  return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+std::string novelty_text_line(const std::string& label, const ChunkCounts& c, long gold_total) {
+  return pad_left_bytes(label, 17) + ": gold " + std::to_string(c.gold) + " (" +
+         fixed2(share(c.gold, gold_total), 0) + "%); precision: " + fixed2(c.precision(), 6) +
+         "%; recall: " + fixed2(c.recall(), 6) + "%; FB1: " + fixed2(c.f1(), 6) + "  " +
+         std::to_string(c.predicted) + "\n";
+}
+
+std::string format_novelty_text(const NoveltyReport& n) {
+  std::string out = fmt::format("mentions seen in training ({}: {} distinct) and unseen:\n",
+                                n.train_path, n.train_mentions);
+  const long all = n.overall.seen.gold + n.overall.unseen.gold;
+  out += novelty_text_line("seen", n.overall.seen, all);
+  out += novelty_text_line("unseen", n.overall.unseen, all);
+  for (const auto& [type, split] : n.types) {
+    const long of_type = split.seen.gold + split.unseen.gold;
+    out += novelty_text_line(type + " seen", split.seen, of_type);
+    out += novelty_text_line(type + " unseen", split.unseen, of_type);
+  }
+  return out;
+}
+
 std::string markdown_row(const std::string& name, const ChunkCounts& c) {
   return fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, fixed2(c.precision(), 0),
                      fixed2(c.recall(), 0), fixed2(c.f1(), 0), c.gold, c.predicted, c.correct);
@@ -58,6 +84,26 @@ std::string format_markdown(const EvalReport& r) {
   return out;
 }
 
+std::string format_novelty_markdown(const NoveltyReport& n) {
+  std::string out = fmt::format(
+      "\nMentions seen in training (the same type and lower-cased text in {}, {} distinct) and "
+      "unseen:\n\n"
+      "| type | mentions | precision | recall | F1 | gold | predicted | correct |\n"
+      "|:-----|:---------|----------:|-------:|---:|-----:|----------:|--------:|\n",
+      markdown_cell(n.train_path), n.train_mentions);
+  auto rows = [&out](const std::string& type, const NoveltySplit& split) {
+    for (bool seen : {true, false}) {
+      const ChunkCounts& c = seen ? split.seen : split.unseen;
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", type,
+                         seen ? "seen" : "unseen", fixed2(c.precision(), 0), fixed2(c.recall(), 0),
+                         fixed2(c.f1(), 0), c.gold, c.predicted, c.correct);
+    }
+  };
+  for (const auto& [type, split] : n.types) rows(markdown_cell(type), split);
+  rows("**all (micro)**", n.overall);
+  return out;
+}
+
 std::string json_counts(const ChunkCounts& c) {
   return fmt::format(
       "{{\"precision\": {}, \"recall\": {}, \"f1\": {}, \"gold\": {}, \"predicted\": {}, "
@@ -65,7 +111,23 @@ std::string json_counts(const ChunkCounts& c) {
       c.precision(), c.recall(), c.f1(), c.gold, c.predicted, c.correct);
 }
 
-std::string format_json(const EvalReport& r) {
+std::string json_novelty(const NoveltyReport& n) {
+  std::string out = "{\n    \"train\": " + json_string(n.train_path) +
+                    ",\n    \"train_mentions\": " + std::to_string(n.train_mentions) +
+                    ",\n    \"seen\": " + json_counts(n.overall.seen) +
+                    ",\n    \"unseen\": " + json_counts(n.overall.unseen) + ",\n    \"types\": {";
+  bool first = true;
+  for (const auto& [type, split] : n.types) {
+    out += first ? "\n" : ",\n";
+    out += "      " + json_string(type) + ": {\"seen\": " + json_counts(split.seen) +
+           ", \"unseen\": " + json_counts(split.unseen) + "}";
+    first = false;
+  }
+  out += n.types.empty() ? "}\n  }" : "\n    }\n  }";
+  return out;
+}
+
+std::string format_json(const EvalReport& r, const NoveltyReport* novelty) {
   std::string out = "{\n  \"overall\": " + json_counts(r.overall) + ",\n  \"types\": {";
   bool first = true;
   for (const auto& [type, c] : r.types) {
@@ -76,9 +138,10 @@ std::string format_json(const EvalReport& r) {
   out += r.types.empty() ? "},\n" : "\n  },\n";
   out += fmt::format(
       "  \"macro_f1\": {},\n  \"accuracy\": {},\n  \"sentences\": {},\n"
-      "  \"tokens\": {}\n}}\n",
+      "  \"tokens\": {}",
       r.macro_f1, r.accuracy, r.sentences, r.tokens);
-  return out;
+  if (novelty != nullptr) out += ",\n  \"novelty\": " + json_novelty(*novelty);
+  return out + "\n}\n";
 }
 
 }  // namespace
@@ -91,14 +154,16 @@ ReportFormat parse_report_format(const std::string& name) {
                                name.substr(0, 40)));
 }
 
-std::string format_report(const EvalReport& report, ReportFormat format) {
+std::string format_report(const EvalReport& report, ReportFormat format,
+                          const NoveltyReport* novelty) {
   switch (format) {
     case ReportFormat::Text:
-      return format_text(report);
+      return format_text(report) + (novelty != nullptr ? format_novelty_text(*novelty) : "");
     case ReportFormat::Markdown:
-      return format_markdown(report);
+      return format_markdown(report) +
+             (novelty != nullptr ? format_novelty_markdown(*novelty) : "");
     case ReportFormat::Json:
-      return format_json(report);
+      return format_json(report, novelty);
   }
   MEDNER_CHECK(false, "unknown ReportFormat {}", static_cast<int>(format));
   return "";

@@ -9,6 +9,8 @@
 
 namespace medner {
 
+struct NoveltyReport;  // eval/novelty.h
+
 enum class ReportFormat { Text, Markdown, Json };
 
 // "text", "markdown" (or "md"), "json"; InputError "unknown report format 'x'; expected ..."
@@ -21,7 +23,15 @@ ReportFormat parse_report_format(const std::string& name);
 // (the accuracy line is left out when there are no tokens, as conlleval does).
 // Json: {"overall": {"precision", "recall", "f1", "gold", "predicted", "correct"},
 //        "types": {"<type>": {same six}}, "macro_f1", "accuracy", "sentences", "tokens"}.
-std::string format_report(const EvalReport& report, ReportFormat format);
+//
+// With `novelty` (medner-eval --train), the report goes on with the split into mentions seen and
+// unseen in training: in text, after conlleval's lines (which stay diffable), a header line and
+//   <label right-aligned to 17 bytes>: gold G (SS.SS%); precision: ...%; recall: ...%; FB1: ...  <predicted>
+// for "seen", "unseen", then "<type> seen" and "<type> unseen" (SS.SS: share of the gold chunks);
+// in Markdown a second table; in JSON a member "novelty": {"train", "train_mentions", "seen":
+// {six}, "unseen": {six}, "types": {"<type>": {"seen": {six}, "unseen": {six}}}}.
+std::string format_report(const EvalReport& report, ReportFormat format,
+                          const NoveltyReport* novelty = nullptr);
 
 // Helpers shared with the statistics report.
 std::string json_string(const std::string& s);    // quoted and escaped

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of medner-eval: golden reports through the executable, the --gold/--pred
-# mode, valid JSON, --stats, exit codes 0/1/2 and one-line "error: path:line: ..." messages.
+# mode, valid JSON, --stats, --train (seen/unseen split), exit codes 0/1/2 and one-line "error: path:line: ..." messages.
 # Usage (from the repository root): bash tests/cli/eval_cli.sh BIN_DIR
 set -u
 BIN="${1:?usage: eval_cli.sh BIN_DIR}/medner-eval"
@@ -83,6 +83,22 @@ done <"$TMP/out"
 expect_rc 0 --help
 grep -q -- '--pred' "$TMP/out" || fail "--help does not list --pred"
 
+# --- --train: the scores split into mentions seen / unseen in a training file ---
+# train: "lung cancer" Disease; gold: "Lung Cancer" (seen, found) and "asthma" (unseen, missed).
+printf 'lung\tB-Disease\ncancer\tI-Disease\n\n' >"$TMP/train.tsv"
+printf 'Lung B-Disease B-Disease\nCancer I-Disease I-Disease\nand O O\nasthma B-Disease O\n\n' >"$TMP/novel.txt"
+expect_rc 0 --pred "$TMP/novel.txt" --train "$TMP/train.tsv"
+grep -qxF "mentions seen in training ($TMP/train.tsv: 1 distinct) and unseen:" "$TMP/out" ||
+  fail "--train: no header line: $(cat "$TMP/out")"
+grep -qxF '             seen: gold 1 (50.00%); precision: 100.00%; recall: 100.00%; FB1: 100.00  1' "$TMP/out" ||
+  fail "--train: wrong 'seen' line: $(cat "$TMP/out")"
+grep -qxF '           unseen: gold 1 (50.00%); precision:   0.00%; recall:   0.00%; FB1:   0.00  0' "$TMP/out" ||
+  fail "--train: wrong 'unseen' line: $(cat "$TMP/out")"
+expect_rc 0 --pred "$TMP/novel.txt" --train "$TMP/train.tsv" --format json
+json_ok "$TMP/out"
+grep -q '"novelty"' "$TMP/out" || fail "--train --format json: no novelty member"
+expect_error 1 "error: $TMP/no-train.tsv: cannot open" --pred "$TMP/novel.txt" --train "$TMP/no-train.tsv"
+
 # --- bad input: exit 1, one line "error: path:line: ..." ---
 printf 'a\tO\nlonely\n' >"$TMP/onecol.tsv"
 expect_error 1 "error: $TMP/onecol.tsv:2: expected 2 columns (token, tag), got 1" --stats "$TMP/onecol.tsv"
@@ -118,6 +134,8 @@ expect_error 2 "error: --stats needs at least one FILE" --stats
 expect_error 2 "error: --gold needs --pred PRED" --gold "$TMP/g.tsv"
 expect_error 2 "error: --stats cannot be combined" --stats --pred "$TMP/g.tsv" "$TMP/g.tsv"
 expect_error 2 "error: unexpected argument" "$TMP/g.tsv"
+expect_error 2 "error: --train goes with scoring" --stats "$TMP/g.tsv" --train "$TMP/g.tsv"
+expect_error 2 "error: --train and another input cannot both be '-'" --pred - --train -
 
 if [ "$failures" -ne 0 ]; then
   echo "eval_cli: $failures failure(s)"

@@ -9,7 +9,7 @@ set -u
 BIN="${1:?usage: experiments_grid.sh BIN_DIR}"
 RUN=experiments/run
 TMP=$(mktemp -d)
-trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -132,8 +132,23 @@ delta = statistics.mean(s - d for s, d in zip(f1["softmax"], f1["default"]))
 cell = rows["`softmax`"][6]
 assert cell.startswith(f"{delta:+.2f} (") and cell.endswith("/2)"), f"ΔF1 cell '{cell}', want {delta:+.2f}"
 assert rows["`default`"][6] == "reference", rows["`default`"]
-assert page.count("Seeds 1 2;") == 2 and page.count("Seeds 1 2.") == 1, "every table states its seeds"
-assert page.count("Regenerate: `experiments/run ") == 3, "every table states its command"
+# seen/unseen table: medner-eval --train's split, cached per run, adds up to the run's test counts
+unseen_rows = {c[1]: c for c in (l.strip("|").split("|") for l in page.splitlines())
+               if len(c) > 7 and c[0].strip() == "ncbi" and " of " in c[2]}
+unseen_rows = {k.strip(): [x.strip() for x in v] for k, v in unseen_rows.items()}
+assert set(unseen_rows) == {"`default`", "`softmax`"}, unseen_rows.keys()
+for v in ("default", "softmax"):
+    splits, overall = [], []
+    for p in sorted(glob.glob(f"{root}/ncbi/{v}/seed*/result.json")):
+        n = json.load(open(p.replace("result.json", "novelty.json")))["result"]
+        t = json.load(open(p))["test"]["overall"]
+        for k in ("gold", "predicted", "correct"):
+            assert n["seen"][k] + n["unseen"][k] == t[k], (p, k, n, t)
+        splits.append(n["unseen"]["f1"])
+    want = f"{statistics.mean(splits):.2f} ± {statistics.stdev(splits):.2f}"
+    assert unseen_rows[f"`{v}`"][6] == want, (unseen_rows[f"`{v}`"], want)
+assert page.count("Seeds 1 2;") == 3 and page.count("Seeds 1 2.") == 1, "every table states its seeds"
+assert page.count("Regenerate: `experiments/run ") == 4, "every table states its command"
 assert "medner-eval --compare" in page and "paired bootstrap" in page
 EOF
 ls "$TMP/doc/results/"*.svg >/dev/null 2>&1 || fail "no SVG plots written"
