@@ -347,6 +347,29 @@ def execute(run, ctx):
     return result
 
 
+_RESULTS_SEEN = {}  # result.json path -> (mtime_ns, size, parsed); shared by the job threads
+_RESULTS_LOCK = threading.Lock()
+
+
+def load_result_cached(path):
+    """load_json of a result.json, parsed once per version of the file: find_twin looks at every
+    finished run of the folder before each training, and other processes may add runs meanwhile,
+    so the folder is walked each time but unchanged files are not read again."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    with _RESULTS_LOCK:
+        hit = _RESULTS_SEEN.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    result = load_json(path)
+    with _RESULTS_LOCK:
+        _RESULTS_SEEN[path] = (stamp, result)
+    return result
+
+
 def find_twin(run, spec, threads, runs_dir):
     """The folder and result of a finished run elsewhere in runs_dir with the same spec and thread
     count (a training is a function of those on one machine), or (None, None)."""
@@ -357,7 +380,7 @@ def find_twin(run, spec, threads, runs_dir):
         dirnames[:] = []  # run folders hold no run folders
         if os.path.abspath(dirpath) == me or "result.json" not in filenames:
             continue
-        result = load_json(os.path.join(dirpath, "result.json"))
+        result = load_result_cached(os.path.join(dirpath, "result.json"))
         if (result is not None and result.get("format") == RESULT_FORMAT and result.get("spec") == spec
                 and result.get("threads") == threads):
             return dirpath, result
