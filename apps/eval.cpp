@@ -77,8 +77,8 @@ cxxopts::Options make_options() {
       ("data", "gold CoNLL file to tag and score with --model", cxxopts::value<std::string>(), "FILE")
       ("out", "with --model: write the predictions in conlleval's format (token gold predicted)",
        cxxopts::value<std::string>(), "FILE")
-      ("train", "the training file: also score mentions seen and unseen in its gold chunks "
-                "(same type and lower-cased text) separately",
+      ("train", "the training file (A,B for several): also score mentions seen and unseen in its gold "
+                "chunks (same type and lower-cased text) separately",
        cxxopts::value<std::string>(), "FILE")
       ("threads", "with --model: tagging threads (0: all cores)", cxxopts::value<int>()->default_value("0"), "N")
       ("compare", "significance of the F1 difference between two systems A and B (two FILEs): "
@@ -231,7 +231,7 @@ std::string score(const EvalArgs& a, const medner::Corpus& gold, const medner::C
   using namespace medner;
   EvalReport report = evaluate(gold, pred);
   if (a.train.empty()) return format_report(report, a.format);
-  NoveltyReport novelty = novelty_report(gold, pred, TrainMentions(read_corpus(a.train)));
+  NoveltyReport novelty = novelty_report(gold, pred, TrainMentions(a.train == kStdin ? read_corpus(a.train) : medner::read_conll_files(a.train)));
   return format_report(report, a.format, &novelty);
 }
 

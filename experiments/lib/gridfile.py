@@ -16,6 +16,12 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RUNNER_OPTIONS = ("train", "dev", "test", "model", "log", "checkpoint", "resume", "seed",
                   "threads", "config")
 SPLITS = ("train.tsv", "devel.tsv", "test.tsv")
+# Variant keys the runner reads itself (not medner-train options). `train-splits`: the corpus
+# splits trained on, "train" (the default) or "train devel" (train + dev, as some published
+# setups do; pair it with `select = last` and a fixed `max-epochs`, since dev F1 can no longer
+# choose the model).
+RUN_KEYS = ("train-splits",)
+TRAIN_SPLITS = ("train", "devel")
 TOP_LEVEL = ("name", "title", "base", "seeds", "reference", "threads", "significance", "samples")
 
 
@@ -76,6 +82,22 @@ def positive_int(value, key, where):
     if not value.isdigit() or int(value) < 1:
         raise GridError(f"{where}: {key}: expected a positive integer, got '{value}'")
     return int(value)
+
+
+def parse_train_splits(text, where):
+    """'train devel' (or 'train, devel') -> ['train', 'devel']; each split once, known names."""
+    parts = [p for p in re.split(r"[\s,]+", text.strip()) if p]
+    if not parts or any(p not in TRAIN_SPLITS for p in parts) or len(set(parts)) != len(parts):
+        raise GridError(f"{where}: train-splits: expected one or both of {', '.join(TRAIN_SPLITS)} "
+                        f"(each once), got '{text}'")
+    return parts
+
+
+def training_files(folder, options):
+    """The training files of a run on corpus `folder` with merged `options`: train.tsv unless the
+    variant sets train-splits."""
+    splits = dict(options).get("train-splits", "train").split()
+    return [os.path.join(folder, f"{split}.tsv") for split in splits]
 
 
 def strip_comment(line):
@@ -175,6 +197,8 @@ def read_grid(path):
                                 f"every run and cannot be overridden{hint}")
             if key in [k for k, _ in opts]:
                 raise GridError(f"{where}: variant '{name}': '{key}' given twice")
+            if key == "train-splits":
+                value = " ".join(parse_train_splits(value, f"{where}: variant '{name}'"))
             opts.append((key, value))
     if not grid.corpora:
         raise GridError(f"{path}: no corpora; add a [corpora] section with 'name = folder' lines")
@@ -202,7 +226,7 @@ def check_options(grid, known):
     """Every override key is a medner-train option (known: the set of long option names)."""
     for name, opts in grid.variants:
         for key, _ in opts:
-            if key not in known:
+            if key not in known and key not in RUN_KEYS:
                 raise GridError(f"{grid.path}: variant '{name}': unknown medner-train option "
                                 f"'{key}' (see medner-train --help)")
 

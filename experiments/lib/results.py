@@ -11,6 +11,7 @@ import math
 import os
 import subprocess
 
+import gridfile
 import runner
 
 SIGNIFICANCE_LEVEL = 0.05
@@ -136,12 +137,13 @@ NOVELTY_CACHE = "novelty.json"
 
 def novelty_of_run(eval_bin, root, res):
     """medner-eval --pred TEST.PRED --train TRAIN.TSV on one finished run: the test scores split
-    into mentions seen and unseen in the training file; cached in the run folder under a key of
+    into mentions seen and unseen in the training files it was trained on; cached in the run folder under a key of
     both files' digests."""
     pred = res["predictions"]["test"]
-    train = os.path.join(res["corpus_path"], "train.tsv")
+    trained_on = gridfile.training_files(res["corpus_path"], res["spec"]["options"].items())
+    train = ",".join(trained_on)
     key = {"predictions": file_digest(os.path.join(root, pred)),
-           "train": file_digest(os.path.join(root, train))}
+           "train": "+".join(file_digest(os.path.join(root, t)) for t in trained_on)}
     cache = os.path.join(root, os.path.dirname(pred), NOVELTY_CACHE)
     cached = runner.load_json(cache)
     if cached is not None and cached.get("key") == key:

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 
@@ -179,6 +180,33 @@ Corpus read_conll(const std::string& path) { return read_conll_text(read_text_fi
 
 Corpus read_conll(std::istream& in, const std::string& name) {
   return read_conll_text(read_text_stream(in, name), name);
+}
+
+std::vector<std::string> split_file_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name.empty())
+      throw InputError(fmt::format("'{}': expected a file name or a comma-separated list of them, found an "
+                                   "empty name",
+                                   list));
+    out.push_back(std::move(name));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+Corpus read_conll_files(const std::string& list) {
+  Corpus all;
+  all.path = list;
+  for (const std::string& path : split_file_list(list)) {
+    Corpus part = read_conll(path);
+    all.sentences.insert(all.sentences.end(), std::make_move_iterator(part.sentences.begin()),
+                         std::make_move_iterator(part.sentences.end()));
+  }
+  return all;
 }
 
 void write_conll(std::ostream& out, const Corpus& corpus) {

@@ -32,6 +32,13 @@ Corpus read_conll(const std::string& path);
 Corpus read_conll(std::istream& in, const std::string& name);
 Corpus read_conll_text(std::string text, const std::string& name);
 
+// A list of files given as one option value, "train.tsv,devel.tsv" (training on train + dev):
+// the names in order. InputError for an empty list or an empty name ("a,,b", "a,").
+std::vector<std::string> split_file_list(const std::string& list);
+// The files of such a list read with read_conll and concatenated in order; the corpus's path is
+// the list as given (errors while reading still name the file and line).
+Corpus read_conll_files(const std::string& list);
+
 // token<TAB>tag per line, a blank line after every sentence; read_conll reads it back unchanged.
 // Sentences must be non-empty, tokens and tags non-empty and free of whitespace.
 void write_conll(std::ostream& out, const Corpus& corpus);

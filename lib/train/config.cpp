@@ -18,7 +18,7 @@ namespace medner {
 
 const std::vector<OptionSpec>& train_options() {
   static const std::vector<OptionSpec> specs = {
-      {"train", "", OptionKind::Path, "training data (CoNLL)", false},
+      {"train", "", OptionKind::Path, "training data (CoNLL); several files as A,B (e.g. train + dev)", false},
       {"dev", "", OptionKind::Path, "development data for early stopping (CoNLL)", false},
       {"test", "", OptionKind::Path, "optional test data, scored with the best model at the end", false},
       {"model", "", OptionKind::Path, "output model file", false},
@@ -53,6 +53,8 @@ const std::vector<OptionSpec>& train_options() {
       {"batch-size", "32", OptionKind::Int, "sentences per mini-batch"},
       {"max-epochs", "50", OptionKind::Int, "maximum epochs"},
       {"patience", "10", OptionKind::Int, "stop after this many epochs without a better dev F1"},
+      {"select", "best", OptionKind::String,
+       "model kept: best (the epoch with the best dev F1, early stopping) or last (every epoch up to max-epochs)"},
       {"seed", "1", OptionKind::Int, "random seed"},
       {"threads", "0", OptionKind::Int, "OpenMP threads (0: all cores)", false},
       {"checkpoint-every", "0", OptionKind::Int, "steps between mid-epoch checkpoints (0: per epoch)", false},
@@ -240,6 +242,7 @@ TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   c.batch_size = static_cast<int>(to_int(m, "batch-size", 1));
   c.max_epochs = static_cast<int>(to_int(m, "max-epochs", 1));
   c.patience = static_cast<int>(to_int(m, "patience", 1));
+  c.select = one_of(m, "select", {"best", "last"});
   c.seed = static_cast<uint64_t>(to_int(m, "seed", 0));
   c.threads = static_cast<int>(to_int(m, "threads", 0));
   c.checkpoint_every = static_cast<int>(to_int(m, "checkpoint-every", 0));
@@ -265,6 +268,7 @@ ConfigMap TrainConfig::to_map() const {
       {"lr", r(lr)}, {"momentum", r(momentum)}, {"lr-decay", r(lr_decay)}, {"clip", r(clip)},
       {"l2", r(l2)}, {"batch-size", std::to_string(batch_size)},
       {"max-epochs", std::to_string(max_epochs)}, {"patience", std::to_string(patience)},
+      {"select", select},
       {"seed", std::to_string(seed)}, {"threads", std::to_string(threads)},
       {"checkpoint-every", std::to_string(checkpoint_every)}, {"check-finite", b(check_finite)},
       {"nan-policy", nan_policy},

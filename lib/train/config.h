@@ -59,6 +59,11 @@ struct TrainConfig {
   int batch_size = 32;
   int max_epochs = 50;
   int patience = 10;
+  // "best": the model file holds the epoch with the best dev F1 and training stops after `patience`
+  // epochs without one. "last": every epoch up to max-epochs, the model file holds the last; for
+  // training on data that includes the dev set (train + dev, a fixed epoch count), where dev F1
+  // can no longer choose.
+  std::string select = "best";
   uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   int checkpoint_every = 0;  // steps between mid-epoch checkpoints; 0: end of each epoch only

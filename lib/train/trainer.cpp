@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/fault_point.h"
+#include "data/conll.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
 #include "dist/grad_sync.h"
@@ -24,6 +25,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <numeric>
 #include <ostream>
@@ -36,6 +38,31 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// --train A,B: each file read and checked in its own tag scheme (errors keep their file and line),
+// the schemes equal (the network learns one conversion of them), then concatenated in order.
+Corpus read_training_files(const std::string& list) {
+  Corpus all;
+  all.path = list;
+  std::string first;
+  TagScheme scheme = TagScheme::IOB2;
+  for (const std::string& path : split_file_list(list)) {
+    Corpus part = read_conll(path);
+    const TagScheme s = detect_tag_scheme(part);
+    validate_tags(part, s);
+    if (first.empty()) {
+      first = path;
+      scheme = s;
+    } else if (s != scheme) {
+      throw InputError(fmt::format("{}: expected the tag scheme of {} ({}), found {}; convert the training files "
+                                   "to one scheme",
+                                   path, first, to_string(scheme), to_string(s)));
+    }
+    all.sentences.insert(all.sentences.end(), std::make_move_iterator(part.sentences.begin()),
+                         std::make_move_iterator(part.sentences.end()));
+  }
+  return all;
 }
 
 // Where training stands; saved in checkpoints so that a resumed run continues exactly.
@@ -187,8 +214,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   const int threads =
       config.threads > 0 ? config.threads : std::max(1, omp_get_max_threads() / comm.local_size());
 
-  Corpus train = read_conll(config.train);
-  validate_tags(train, detect_tag_scheme(train));
+  Corpus train = read_training_files(config.train);
   Corpus dev = read_conll(config.dev);
   Corpus test;
   if (!config.test.empty()) test = read_conll(config.test);
@@ -303,7 +329,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   auto elapsed = [&] { return elapsed_before + seconds_since(session_start); };
   const std::string diverged = "; the replicas have diverged (please report this as a bug)";
 
-  while (progress.epoch < config.max_epochs && progress.bad_epochs < config.patience) {
+  const bool keep_last = config.select == "last";
+  while (progress.epoch < config.max_epochs && (keep_last || progress.bad_epochs < config.patience)) {
     const int epoch = progress.epoch;
     BatchPlan plan = plan_epoch(train_data.sentences, config.batch_size, config.seed, epoch);
     const real lr = static_cast<real>(config.lr / (1.0 + config.lr_decay * epoch));
@@ -463,7 +490,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     if (root) dev_report = evaluate(dev_gold, predictor.tags(dev_data));
     double f1 = dev_report.overall.f1();
     broadcast_value(comm, f1, 0);
-    const bool improved = f1 > progress.best_f1;
+    // With --select last the kept model is every epoch's, and "best" in the log means "kept".
+    const bool improved = keep_last || f1 > progress.best_f1;
     if (improved) {
       progress.best_f1 = f1;
       progress.best_epoch = epoch + 1;

@@ -2,7 +2,7 @@
 # End to end: experiments/run on a tiny grid (slices of the bundled corpora, tiny network, 3
 # epochs). Checks the per-run JSON results against an independent rescoring of the kept
 # predictions, the generated tables against the results, byte-identical regeneration, skipping of
-# finished runs, reuse of the same training by another grid, a corpus folder added to the grid getting its rows, a failing run that does not
+# finished runs, reuse of the same training by another grid, training on train + dev, a corpus folder added to the grid getting its rows, a failing run that does not
 # stop the others, stale results after a config change, grid errors, and that the SVG plots parse.
 # Usage (from the repository root): bash tests/cli/experiments_grid.sh BIN_DIR
 set -u
@@ -202,6 +202,40 @@ for s in (1, 2):
     assert a["reused_from"].endswith(f"tiny/ncbi/default/seed{s}"), a["reused_from"]
 EOF
 
+# --- 3c. train-splits: a variant trained on train + dev, every epoch kept to the last ---
+cat >"$TMP/td.grid" <<EOF
+# train + dev with a fixed epoch count
+base = $TMP/tiny.conf
+seeds = 1
+[corpora]
+ncbi = $TMP/corpora/ncbi
+[variant td]
+train-splits = train, devel
+select = last
+EOF
+run "$TMP/td.grid" >"$TMP/out2e" 2>&1 || fail "train-splits grid exited $? ($(tail -3 "$TMP/out2e"))"
+"$RUN" --report --bin "$BIN" --runs "$TMP/runs" --out "$TMP/doc/td.md" "$TMP/td.grid" >"$TMP/rep2e" 2>&1 ||
+  fail "train-splits report exited $? ($(cat "$TMP/rep2e"))"
+td="$TMP/runs/td/ncbi/td/seed1"
+grep -q -- "--train $TMP/corpora/ncbi/train.tsv,$TMP/corpora/ncbi/devel.tsv " "$td/train.log" ||
+  fail "train-splits: medner-train not given both files: $(head -1 "$td/train.log")"
+grep -q "^train-splits" "$td/config.conf" && fail "train-splits reached medner-train's config"
+python3 - "$td" "$BIN/medner-eval" "$TMP/corpora/ncbi" <<'EOF' || fail "train-splits result checks"
+import json, subprocess, sys
+run, evaluate, corpus = sys.argv[1:]
+r = json.load(open(f"{run}/result.json"))
+assert r["spec"]["options"]["train-splits"] == "train devel", r["spec"]
+assert r["config"]["select"] == "last" and r["epochs"] == 3 and r["best_epoch"] == 3, r["config"]
+novelty = json.load(open(f"{run}/novelty.json"))["result"]
+def split(train):
+    out = subprocess.run([evaluate, "--pred", f"{run}/test.pred", "--train", train, "--format", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["novelty"]
+both = split(f"{corpus}/train.tsv,{corpus}/devel.tsv")
+assert novelty == both, "seen/unseen not counted against train + dev"
+assert both["seen"]["gold"] > split(f"{corpus}/train.tsv")["seen"]["gold"], "dev adds no seen mentions"
+EOF
+
 # --- 4. a new corpus folder gets its rows; a failing variant does not stop the others ---
 write_grid "ncbi = $TMP/corpora/ncbi
 $TMP/corpora/bc5" "[variant broken]
@@ -251,7 +285,11 @@ printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\nwidth = 3\n' 
 printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\nseed = 3\n' "$TMP" >"$TMP/bad3.grid"
 "$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad3.grid" >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q "bad3.grid:5: variant 'v': 'seed' is set by the runner" "$TMP/err" || fail "seed override: $(cat "$TMP/err")"
-[ ! -d "$TMP/runs/bad1" ] && [ ! -d "$TMP/runs/bad2" ] || fail "a bad grid started runs"
+printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\ntrain-splits = train test\n' "$TMP" >"$TMP/bad4.grid"
+"$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad4.grid" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "bad4.grid:5: variant 'v': train-splits: expected one or both of train, devel (each once), got 'train test'" "$TMP/err" ||
+  fail "bad train-splits: $(cat "$TMP/err")"
+[ ! -d "$TMP/runs/bad1" ] && [ ! -d "$TMP/runs/bad2" ] && [ ! -d "$TMP/runs/bad4" ] || fail "a bad grid started runs"
 
 if [ "$failures" -ne 0 ]; then
   echo "experiments_grid: $failures check(s) failed"

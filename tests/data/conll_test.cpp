@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "core/error.h"
 
 using namespace medner;
@@ -218,4 +219,28 @@ TEST_CASE("conll: bundled corpora are read fast and written back byte for byte")
     CHECK(c.sentences.size() > 4000);
     CHECK(written(c) == bytes);
   }
+}
+
+TEST_CASE("conll: a comma-separated file list reads as one corpus, errors name the file and line") {
+  CHECK(split_file_list("a.tsv") == std::vector<std::string>{"a.tsv"});
+  CHECK(split_file_list("a.tsv,b/c.tsv") == std::vector<std::string>{"a.tsv", "b/c.tsv"});
+  for (const char* bad : {"", ",a", "a,", "a,,b"})
+    CHECK_THROWS_WITH_AS(split_file_list(bad),
+                         (std::string("'") + bad +
+                          "': expected a file name or a comma-separated list of them, found an empty name")
+                             .c_str(),
+                         InputError);
+  medner_test::TempDir dir;
+  const std::string a = dir.file("a.tsv"), b = dir.file("b.tsv");
+  std::ofstream(a) << "x\tO\ny\tB-D\n\nz\tO\n";
+  std::ofstream(b) << "w\tB-C\n";
+  Corpus c = read_conll_files(a + "," + b);
+  CHECK(c.path == a + "," + b);
+  REQUIRE(c.sentences.size() == 3);
+  CHECK(c.sentences[1].tokens == std::vector<std::string>{"z"});
+  CHECK(c.sentences[2].tokens == std::vector<std::string>{"w"});
+  CHECK(c.sentences[2].tags == std::vector<std::string>{"B-C"});
+  std::ofstream(b) << "w\tB-C\nv\n";
+  const std::string where = b + ":2:";
+  CHECK_THROWS_WITH_AS(read_conll_files(a + "," + b), doctest::Contains(where.c_str()), InputError);
 }

@@ -4,6 +4,7 @@
 #include "common/temp_dir.h"
 #include "core/error.h"
 #include "data/conll.h"
+#include "data/tag_scheme.h"
 #include "eval/metrics.h"
 #include "io/model_file.h"
 #include "train/config.h"
@@ -129,4 +130,54 @@ TEST_CASE("train: bad options are one-line input errors naming the option") {
   std::ofstream(dir.file("c.conf")) << "# comment\nhidden = 50\nbogus = 1\n";
   CHECK_THROWS_WITH_AS(read_config_file(dir.file("c.conf")), (dir.file("c.conf") + ":3: unknown key 'bogus'").c_str(),
                        InputError);
+}
+
+TEST_CASE("train: --train A,B trains on the files as one; --select last keeps the last epoch") {
+  medner_test::TempDir dir;
+  Corpus all = read_conll("data/ncbi-disease/train.tsv");
+  all.sentences.resize(16);
+  auto write = [&](const std::string& name, std::size_t from, std::size_t to, TagScheme scheme) {
+    Corpus part;
+    for (std::size_t s = from; s < to; ++s) {
+      part.sentences.push_back(all.sentences[s]);
+      auto& tags = part.sentences.back().tags;
+      tags = convert_tags(tags, TagScheme::IOB2, scheme);
+    }
+    std::ofstream out(dir.file(name));
+    write_conll(out, part);
+    return dir.file(name);
+  };
+  const std::string whole = write("all.tsv", 0, 16, TagScheme::IOB2);
+  const std::string a = write("a.tsv", 0, 10, TagScheme::IOB2), b = write("b.tsv", 10, 16, TagScheme::IOB2);
+  auto with = [](ConfigMap m, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (auto& kv : m)
+      for (const auto& v : values)
+        if (kv.first == v.first) kv.second = v.second;
+    return m;
+  };
+  // patience 1 would stop a "best" run after the first epoch without a gain; "last" runs them all.
+  ConfigMap base = with(tiny_config(whole, dir.file("one.bin")),
+                        {{"max-epochs", "5"}, {"patience", "1"}, {"select", "last"}, {"dropout", "0.3"}});
+  TrainSummary one = run(base);
+  CHECK(one.epochs == 5);
+  CHECK(one.best_epoch == 5);
+  TrainSummary two = run(with(base, {{"train", a + "," + b}, {"model", dir.file("two.bin")}}));
+  CHECK(two.epochs == 5);
+  ModelFile m1 = load_model_file(dir.file("one.bin")), m2 = load_model_file(dir.file("two.bin"));
+  ModelFile last = load_model_file(dir.file("one.bin.ckpt"));  // the state after the last epoch
+  REQUIRE(m1.params.size() == m2.params.size());
+  for (std::size_t i = 0; i < m1.params.size(); ++i) {
+    INFO(m1.params[i].name);
+    CHECK(m1.params[i].data == m2.params[i].data);
+    CHECK(m1.params[i].data == last.params[i].data);
+  }
+  // The files are checked one by one: a file in another scheme is an error naming it.
+  const std::string b_iobes = write("b_iobes.tsv", 10, 16, TagScheme::IOBES);
+  CHECK_THROWS_WITH_AS(run(with(base, {{"train", a + "," + b_iobes}})),
+                       (b_iobes + ": expected the tag scheme of " + a +
+                        " (iob2), found iobes; convert the training files to one scheme").c_str(),
+                       InputError);
+  CHECK_THROWS_AS(run(with(base, {{"train", a + ",," + b}})), InputError);
+  CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"select", "first"}}})),
+                       "--select: expected one of best, last, got 'first'", InputError);
 }
