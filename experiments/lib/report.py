@@ -7,6 +7,7 @@ number formats, everything in grid order.
 
 import os
 
+import gridfile
 import plots
 import results
 import runner
@@ -22,7 +23,7 @@ command. How runs, tables and significance tests work: [docs/experiments.md]({gu
 
 Scores are exact-match entity (chunk) precision, recall and F1 in percent, as conlleval computes
 them, on each corpus's `test.tsv`, for the model of the epoch with the best dev F1 (early stopping
-on `devel.tsv`; models are trained on `train.tsv` only). Each cell is `mean ± standard deviation`
+on `devel.tsv`; models are trained on `train.tsv` only){exceptions}. Each cell is `mean ± standard deviation`
 over the seeds that finished (sample standard deviation; no ± with one seed).
 """
 
@@ -93,6 +94,29 @@ def variant_text(grid, variant):
     return ", ".join(f"`{k} = {v}`" if v else f"`{k} =` (empty)" for k, v in opts)
 
 
+def trained_on_dev(grid):
+    """Variants of the grid that train on devel.tsv or keep the last epoch (no choice on dev)."""
+    out = []
+    for variant in grid.variant_names():
+        opts = dict(gridfile.merge_options(grid.base_options, grid.overrides(variant)))
+        if "devel" in opts.get("train-splits", "").split() or opts.get("select") == "last":
+            out.append(variant)
+    return out
+
+
+def protocol_note(grid):
+    """What differs from the page's usual protocol (train.tsv only, model chosen on dev), or ''."""
+    variants = trained_on_dev(grid)
+    if not variants:
+        return ""
+    names = ", ".join(f"`{v}`" for v in variants)
+    return (f"Not the usual protocol for {names}: `train-splits = train devel` trains on "
+            f"`train.tsv` and `devel.tsv` together, and with `select = last` the model is the one "
+            f"of the last epoch (a fixed `max-epochs`, no early stopping), since dev F1 cannot choose "
+            f"a model trained on dev. Their dev scores are on data they were trained on, and a test "
+            f"mention counts as seen if any of their training files has it.")
+
+
 def grid_section(page, grid, cells, anchors):
     title = grid.title or f"Grid `{grid.name}`"
     page.add(f"## {title}")
@@ -109,6 +133,9 @@ def grid_section(page, grid, cells, anchors):
     for variant in grid.variant_names():
         page.add(f"- `{variant}`: {variant_text(grid, variant)}")
     page.add()
+    if protocol_note(grid):
+        page.add(protocol_note(grid))
+        page.add()
     if finished == 0:
         page.add(f"No run of this grid has finished yet. Run {regenerate}.")
         page.add()
@@ -311,7 +338,10 @@ def figures(page, grid, cells, anchors):
 def write_report(grids, cells_by_grid, anchors, out_path, figures_dir, command, runs_dir):
     page = Page(out_path, figures_dir, command, runs_dir)
     guide = os.path.relpath("docs/experiments.md", os.path.dirname(out_path) or ".")
-    page.add(PROLOGUE.format(command=command, runs=runs_dir.rstrip("/"), guide=guide))
+    # The usual protocol is stated once; grids with variants trained on dev say so in their section.
+    exceptions = " unless a grid's section says otherwise" if any(trained_on_dev(g) for g in grids) else ""
+    page.add(PROLOGUE.format(command=command, runs=runs_dir.rstrip("/"), guide=guide,
+                             exceptions=exceptions))
     for grid in grids:
         grid_section(page, grid, cells_by_grid[grid.path], anchors)
     os.makedirs(figures_dir, exist_ok=True)

@@ -50,6 +50,9 @@ const std::vector<OptionSpec>& train_options() {
       {"lr-decay", "0.05", OptionKind::Real, "lr / (1 + decay * epoch)"},
       {"clip", "5", OptionKind::Real, "gradient norm clipping (0: off)"},
       {"l2", "0", OptionKind::Real, "L2 penalty"},
+      {"average", "0", OptionKind::Real,
+       "decay of a moving average of the parameters, which is what dev scores and the model file get "
+       "(0: off, the last iterate; e.g. 0.999)"},
       {"batch-size", "32", OptionKind::Int, "sentences per mini-batch"},
       {"max-epochs", "50", OptionKind::Int, "maximum epochs"},
       {"patience", "10", OptionKind::Int, "stop after this many epochs without a better dev F1"},
@@ -239,6 +242,7 @@ TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   c.lr_decay = to_real(m, "lr-decay", 0, 1e3, false);
   c.clip = to_real(m, "clip", 0, 1e9, false);
   c.l2 = to_real(m, "l2", 0, 1e3, false);
+  c.average = to_real(m, "average", 0, 0.999999, false);
   c.batch_size = static_cast<int>(to_int(m, "batch-size", 1));
   c.max_epochs = static_cast<int>(to_int(m, "max-epochs", 1));
   c.patience = static_cast<int>(to_int(m, "patience", 1));
@@ -266,7 +270,7 @@ ConfigMap TrainConfig::to_map() const {
       {"layers", std::to_string(layers)}, {"dropout", r(dropout)}, {"output", output},
       {"tag-scheme", tag_scheme}, {"constraints", b(constraints)}, {"optimizer", optimizer},
       {"lr", r(lr)}, {"momentum", r(momentum)}, {"lr-decay", r(lr_decay)}, {"clip", r(clip)},
-      {"l2", r(l2)}, {"batch-size", std::to_string(batch_size)},
+      {"l2", r(l2)}, {"average", r(average)}, {"batch-size", std::to_string(batch_size)},
       {"max-epochs", std::to_string(max_epochs)}, {"patience", std::to_string(patience)},
       {"select", select},
       {"seed", std::to_string(seed)}, {"threads", std::to_string(threads)},

@@ -56,6 +56,7 @@ struct TrainConfig {
   // optimisation
   std::string optimizer = "adam";
   double lr = 0.002, momentum = 0.9, lr_decay = 0.05, clip = 5.0, l2 = 0.0;
+  double average = 0;  // decay of the parameter moving average (optim/param_average.h); 0: off
   int batch_size = 32;
   int max_epochs = 50;
   int patience = 10;

@@ -10,6 +10,7 @@
 #include "io/atomic_file.h"
 #include "optim/grad_clip.h"
 #include "optim/optimizer.h"
+#include "optim/param_average.h"
 #include "train/batch_plan.h"
 #include "train/predictor.h"
 #include "train/progress_bar.h"
@@ -104,7 +105,7 @@ std::string checkpoint_path(const TrainConfig& c) {
 }
 
 void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
-                     const NerNetwork& net, Optimizer& opt, const Progress& p) {
+                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& p) {
   ModelFile mf = to_model_file(stored, vocab, net, "checkpoint");
   put_blob_u64s(mf, "progress", {static_cast<uint64_t>(p.epoch), static_cast<uint64_t>(p.position),
                                  static_cast<uint64_t>(p.step), static_cast<uint64_t>(p.best_epoch),
@@ -122,10 +123,12 @@ void save_checkpoint(const std::string& path, const ConfigMap& stored, const Voc
   put_blob_u64s(mf, "progress_doubles", bits);
   put_blob_strings(mf, "log_records", p.log_records);
   for (auto& [name, buffer] : opt.state_buffers()) put_blob_reals(mf, "optim/" + name, *buffer);
+  if (average) put_blob_reals(mf, "average", average->state());
   save_model_file(path, mf);
 }
 
-void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, Progress& p) {
+void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, ParamAverage* average,
+                           Progress& p) {
   std::vector<uint64_t> v = get_blob_u64s(mf, "progress", path);
   std::vector<uint64_t> d = get_blob_u64s(mf, "progress_doubles", path);
   if (v.size() != 6 || d.size() != 8) throw InputError(path + ": checkpoint progress record is malformed");
@@ -141,6 +144,7 @@ void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimiz
   p.log_records = get_blob_strings(mf, "log_records", path);
   for (auto& [name, buffer] : opt.state_buffers())
     get_blob_reals(mf, "optim/" + name, path, buffer->data(), buffer->size());
+  if (average) get_blob_reals(mf, "average", path, average->state().data(), average->state().size());
 }
 
 std::vector<std::vector<std::string>> gold_iob2(const Corpus& c) {
@@ -289,7 +293,11 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   // Whether `ckpt` holds a state of this run, for the message of a numerical stop (a file left
   // there by an unrelated earlier run is not "the last good checkpoint").
   bool have_checkpoint = resume_file != nullptr;
-  if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, progress);
+  // With --average, dev scores and the model file get the moving average of the parameters; the
+  // optimizer goes on from its own iterate, which the checkpoint holds (with the average's state).
+  std::unique_ptr<ParamAverage> average;
+  if (config.average > 0) average = std::make_unique<ParamAverage>(store.size(), config.average);
+  if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, average.get(), progress);
   resume_file.reset();
   auto stop_message = [&] {
     return have_checkpoint ? fmt::format("training stopped, the last good checkpoint is {}", ckpt)
@@ -445,6 +453,17 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
             if (clip > 0 && norm > clip) scale_grads(store, grads, slices[i], clip / norm);
             opt->step(store, grads, lr, slices[i]);
           });
+        // The moving average over the stepped values: every thread one contiguous range of the
+        // store (on cache-line boundaries), after all slices of the step are written.
+        if (average) {
+#pragma omp barrier
+          if (!failed && std::isfinite(loss) && std::isfinite(static_cast<double>(norm)))
+            guarded([&] {
+              const std::size_t n = store.size(), per = (n / static_cast<std::size_t>(threads) + 16) / 16 * 16;
+              const std::size_t begin = std::min(n, i * per), end = std::min(n, begin + per);
+              average->update(store.data(), begin, end);
+            });
+        }
       }
       if (error) {
         // A non-finite tape value (--check-finite) is located by its step and batch like a
@@ -477,7 +496,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       if (root && config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
           progress.position < plan.batches()) {
         progress.elapsed = elapsed();
-        save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+        save_checkpoint(ckpt, stored, vocab, *net, *opt, average.get(), progress);
         have_checkpoint = true;
       }
     }
@@ -486,6 +505,13 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     // evaluates and broadcasts the F1; from it every rank takes the same early-stopping decision
     // (their progress records are identical, which the checksum below verifies).
     const double tok_s = progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9);
+    // With --average the dev score and the saved model are the average's; the optimizer's iterate
+    // is put back before the checkpoint.
+    std::vector<real> iterate;
+    if (average && opt->steps() > 0) {
+      iterate.assign(store.data(), store.data() + store.size());
+      average->averaged(opt->steps(), store.data());
+    }
     EvalReport dev_report;
     if (root) dev_report = evaluate(dev_gold, predictor.tags(dev_data));
     double f1 = dev_report.overall.f1();
@@ -501,6 +527,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     } else {
       ++progress.bad_epochs;
     }
+    if (!iterate.empty()) std::copy(iterate.begin(), iterate.end(), store.data());
     progress.total_tokens += progress.epoch_tokens;
     progress.total_train_seconds += progress.epoch_seconds;
     log << fmt::format("epoch {:3d}  loss {:10.2f}  train {:7.0f} tok/s  dev P {:6.2f} R {:6.2f} F1 {:6.2f}  "
@@ -525,7 +552,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     progress.epoch_loss = progress.epoch_tokens = progress.epoch_seconds = 0;
     progress.elapsed = elapsed();
     require_same_replica(fmt::format("the model at the end of epoch {}", epoch + 1), diverged);
-    if (root) save_checkpoint(ckpt, stored, vocab, *net, *opt, progress);
+    if (root) save_checkpoint(ckpt, stored, vocab, *net, *opt, average.get(), progress);
     have_checkpoint = true;
   }
 

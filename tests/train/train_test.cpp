@@ -181,3 +181,36 @@ TEST_CASE("train: --train A,B trains on the files as one; --select last keeps th
   CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"select", "first"}}})),
                        "--select: expected one of best, last, got 'first'", InputError);
 }
+
+TEST_CASE("train: --average saves the averaged parameters and resumes to the same model") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 16);
+  auto with = [](ConfigMap m, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (auto& kv : m)
+      for (const auto& v : values)
+        if (kv.first == v.first) kv.second = v.second;
+    return m;
+  };
+  ConfigMap full = with(tiny_config(data, dir.file("full.bin")),
+                        {{"max-epochs", "4"}, {"select", "last"}, {"average", "0.9"}, {"dropout", "0.3"},
+                         {"threads", "2"}});
+  run(full);
+  ConfigMap part = with(full, {{"model", dir.file("part.bin")}});
+  run(with(part, {{"max-epochs", "2"}}));
+  run(with(part, {{"resume", "true"}}));
+  ModelFile a = load_model_file(dir.file("full.bin")), b = load_model_file(dir.file("part.bin"));
+  ModelFile ca = load_model_file(dir.file("full.bin.ckpt")), cb = load_model_file(dir.file("part.bin.ckpt"));
+  REQUIRE(a.params.size() == b.params.size());
+  bool averaged = false;
+  for (std::size_t i = 0; i < a.params.size(); ++i) {
+    INFO(a.params[i].name);
+    CHECK(a.params[i].data == b.params[i].data);
+    CHECK(ca.params[i].data == cb.params[i].data);
+    // The model holds the average, the checkpoint the optimizer's last iterate.
+    averaged = averaged || a.params[i].data != ca.params[i].data;
+  }
+  CHECK(averaged);
+  CHECK(get_blob_reals(ca, "average", "full.bin.ckpt") == get_blob_reals(cb, "average", "part.bin.ckpt"));
+  CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"average", "1"}}})),
+                       "--average: expected a number in [0, 0.999999], got '1'", InputError);
+}
