@@ -243,7 +243,9 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       model_require_kind(*resume_file, "checkpoint", ckpt);
       TrainedModel m = from_model_file(*resume_file, ckpt);
       // Resuming may extend the run (more epochs, more patience); everything else must match.
-      auto same = [](ConfigMap a) {
+      // Options the checkpoint does not name (it predates them) compare as their defaults.
+      auto same = [](const ConfigMap& stored_config) {
+        ConfigMap a = merge_config({stored_config});
         a.erase(std::remove_if(a.begin(), a.end(), [](const auto& kv) {
                   return kv.first == "max-epochs" || kv.first == "patience";
                 }), a.end());

@@ -14,6 +14,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -213,4 +214,30 @@ TEST_CASE("train: --average saves the averaged parameters and resumes to the sam
   CHECK(get_blob_reals(ca, "average", "full.bin.ckpt") == get_blob_reals(cb, "average", "part.bin.ckpt"));
   CHECK_THROWS_WITH_AS(TrainConfig::from_map(merge_config({{{"average", "1"}}})),
                        "--average: expected a number in [0, 0.999999], got '1'", InputError);
+}
+
+TEST_CASE("train: a checkpoint that predates an option resumes as if it had the option's default") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 12);
+  ConfigMap m = tiny_config(data, dir.file("m.bin"));
+  for (auto& kv : m)
+    if (kv.first == "max-epochs") kv.second = "1";
+  run(m);
+  ModelFile ckpt = load_model_file(dir.file("m.bin.ckpt"));
+  const std::size_t before = ckpt.config.size();
+  ckpt.config.erase(std::remove_if(ckpt.config.begin(), ckpt.config.end(),
+                                   [](const auto& kv) { return kv.first == "average" || kv.first == "select"; }),
+                    ckpt.config.end());
+  REQUIRE(ckpt.config.size() == before - 2);
+  save_model_file(dir.file("m.bin.ckpt"), ckpt);
+  for (auto& kv : m) {
+    if (kv.first == "max-epochs") kv.second = "2";
+    if (kv.first == "resume") kv.second = "true";
+  }
+  CHECK(run(m).epochs == 2);
+  // A real difference is still refused.
+  for (auto& kv : m)
+    if (kv.first == "hidden") kv.second = "20";
+  CHECK_THROWS_WITH_AS(run(m), doctest::Contains("the checkpoint was written with a different configuration"),
+                       InputError);
 }
