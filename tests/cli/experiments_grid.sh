@@ -217,6 +217,10 @@ run "$TMP/td.grid" >"$TMP/out2e" 2>&1 || fail "train-splits grid exited $? ($(ta
 "$RUN" --report --bin "$BIN" --runs "$TMP/runs" --out "$TMP/doc/td.md" "$TMP/td.grid" >"$TMP/rep2e" 2>&1 ||
   fail "train-splits report exited $? ($(cat "$TMP/rep2e"))"
 td="$TMP/runs/td/ncbi/td/seed1"
+grep -q 'Not the usual protocol for `td`: `train-splits = train devel`' "$TMP/doc/td.md" &&
+  grep -q "unless a grid's section says otherwise" "$TMP/doc/td.md" ||
+  fail "the report of a grid trained on dev does not say so"
+grep -q "unless a grid's section says otherwise" "$TMP/doc/results.md" && fail "a train-only report claims exceptions"
 grep -q -- "--train $TMP/corpora/ncbi/train.tsv,$TMP/corpora/ncbi/devel.tsv " "$td/train.log" ||
   fail "train-splits: medner-train not given both files: $(head -1 "$td/train.log")"
 grep -q "^train-splits" "$td/config.conf" && fail "train-splits reached medner-train's config"
