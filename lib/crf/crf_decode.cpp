@@ -4,6 +4,9 @@
 #include "core/error.h"
 #include "crf/crf.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace medner {
 
 namespace {
@@ -100,7 +103,9 @@ real crf_span_probability(const CrfMatrix& emissions, const CrfMatrix& trans, co
     logp += trans_e(prev, cur) + e(cur, begin + k);
   }
   logp += beta(labels.back(), begin + n - 1) - lz;
-  return std::exp(logp);
+  // A span the model is sure of has logp = 0 up to the rounding of sums of large scores, which can
+  // land a few ulps of log Z above 0: a probability is at most 1.
+  return std::exp(std::min(logp, real(0)));
 }
 
 std::vector<std::vector<int>> crf_viterbi_batch(const CrfMatrix& emissions, const CrfMatrix& trans,

@@ -90,7 +90,8 @@ std::vector<std::pair<std::vector<int>, real>> crf_kbest(const CrfMatrix& emissi
       label = f / k;
       rank = f % k;
     }
-    result[static_cast<std::size_t>(q)].second = cand[q].score - lz;
+    // At most 0: rounding of score and log Z must not make a path more likely than certain.
+    result[static_cast<std::size_t>(q)].second = std::min(cand[q].score - lz, real(0));
   }
   return result;
 }

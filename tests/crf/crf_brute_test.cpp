@@ -237,3 +237,26 @@ TEST_CASE("crf: constraints that allow no path give log Z = -inf, and decoders s
   CHECK(close(m(0, 0), 1.0));
   CHECK(close(m(2, 1), 1.0));
 }
+
+TEST_CASE("crf: span and path probabilities stay in [0, 1] when one path dominates large scores") {
+  // Long sentences with large emissions: log Z and the path score are sums of big terms whose
+  // rounding can put score - log Z a few ulps above 0. A probability must still be at most 1.
+  int near_one = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const Index L = 5, T = 60;
+    Matrix emit = random_matrix(L, T, seed) * real(40);
+    const Matrix trans = random_matrix(L, L, seed + 1000), start = random_matrix(L, 1, seed + 2000);
+    const Matrix end = random_matrix(L, 1, seed + 3000);
+    const std::vector<int> path = crf_viterbi(emit, trans, start, end);
+    for (int begin : {0, 10, 59}) {
+      const int n = begin == 59 ? 1 : 20;
+      const std::vector<int> labels(path.begin() + begin, path.begin() + begin + n);
+      const real p = crf_span_probability(emit, trans, start, end, begin, labels);
+      CHECK(p >= 0);
+      CHECK(p <= 1);
+      near_one += p > real(0.999);
+    }
+    for (const auto& [y, logp] : crf_kbest(emit, trans, start, end, 2)) CHECK(logp <= 0);
+  }
+  CHECK(near_one > 100);  // the case this guards: spans the model is sure of
+}
