@@ -40,6 +40,14 @@ ConfigMap tiny_config(const std::string& data, const std::string& model) {
                         {"threads", "1"}, {"seed", "3"}}});
 }
 
+// m with some options set to other values.
+ConfigMap with(ConfigMap m, const std::vector<std::pair<std::string, std::string>>& values) {
+  for (auto& kv : m)
+    for (const auto& v : values)
+      if (kv.first == v.first) kv.second = v.second;
+  return m;
+}
+
 TrainSummary run(const ConfigMap& m) {
   std::ostringstream log, out;
   return train_model(TrainConfig::from_map(m), m, log, out);
@@ -150,12 +158,6 @@ TEST_CASE("train: --train A,B trains on the files as one; --select last keeps th
   };
   const std::string whole = write("all.tsv", 0, 16, TagScheme::IOB2);
   const std::string a = write("a.tsv", 0, 10, TagScheme::IOB2), b = write("b.tsv", 10, 16, TagScheme::IOB2);
-  auto with = [](ConfigMap m, const std::vector<std::pair<std::string, std::string>>& values) {
-    for (auto& kv : m)
-      for (const auto& v : values)
-        if (kv.first == v.first) kv.second = v.second;
-    return m;
-  };
   // patience 1 would stop a "best" run after the first epoch without a gain; "last" runs them all.
   ConfigMap base = with(tiny_config(whole, dir.file("one.bin")),
                         {{"max-epochs", "5"}, {"patience", "1"}, {"select", "last"}, {"dropout", "0.3"}});
@@ -186,12 +188,6 @@ TEST_CASE("train: --train A,B trains on the files as one; --select last keeps th
 TEST_CASE("train: --average saves the averaged parameters and resumes to the same model") {
   medner_test::TempDir dir;
   std::string data = slice(dir, "data/ncbi-disease/train.tsv", 16);
-  auto with = [](ConfigMap m, const std::vector<std::pair<std::string, std::string>>& values) {
-    for (auto& kv : m)
-      for (const auto& v : values)
-        if (kv.first == v.first) kv.second = v.second;
-    return m;
-  };
   ConfigMap full = with(tiny_config(data, dir.file("full.bin")),
                         {{"max-epochs", "4"}, {"select", "last"}, {"average", "0.9"}, {"dropout", "0.3"},
                          {"threads", "2"}});
@@ -219,9 +215,7 @@ TEST_CASE("train: --average saves the averaged parameters and resumes to the sam
 TEST_CASE("train: a checkpoint that predates an option resumes as if it had the option's default") {
   medner_test::TempDir dir;
   std::string data = slice(dir, "data/ncbi-disease/train.tsv", 12);
-  ConfigMap m = tiny_config(data, dir.file("m.bin"));
-  for (auto& kv : m)
-    if (kv.first == "max-epochs") kv.second = "1";
+  ConfigMap m = with(tiny_config(data, dir.file("m.bin")), {{"max-epochs", "1"}});
   run(m);
   ModelFile ckpt = load_model_file(dir.file("m.bin.ckpt"));
   const std::size_t before = ckpt.config.size();
@@ -230,14 +224,9 @@ TEST_CASE("train: a checkpoint that predates an option resumes as if it had the 
                     ckpt.config.end());
   REQUIRE(ckpt.config.size() == before - 2);
   save_model_file(dir.file("m.bin.ckpt"), ckpt);
-  for (auto& kv : m) {
-    if (kv.first == "max-epochs") kv.second = "2";
-    if (kv.first == "resume") kv.second = "true";
-  }
+  m = with(m, {{"max-epochs", "2"}, {"resume", "true"}});
   CHECK(run(m).epochs == 2);
   // A real difference is still refused.
-  for (auto& kv : m)
-    if (kv.first == "hidden") kv.second = "20";
-  CHECK_THROWS_WITH_AS(run(m), doctest::Contains("the checkpoint was written with a different configuration"),
+  CHECK_THROWS_WITH_AS(run(with(m, {{"hidden", "20"}})), doctest::Contains("the checkpoint was written with a different configuration"),
                        InputError);
 }
