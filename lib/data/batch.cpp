@@ -13,33 +13,49 @@ int Batch::tokens() const {
 void make_batch(const std::vector<const EncodedSentence*>& sentences, const FormTable& forms,
                 std::vector<int>& seen, Batch& batch) {
   const int B = static_cast<int>(sentences.size());
-  int T = 0;
-  for (const EncodedSentence* s : sentences) T = std::max(T, s->size());
+  int T = 0, input_T = 0;
+  bool context = false;
+  for (const EncodedSentence* s : sentences) {
+    T = std::max(T, s->targets());
+    input_T = std::max(input_T, s->size());
+    context = context || s->has_context();
+  }
   batch.B = B;
   batch.T = T;
+  batch.input_T = input_T;
   batch.lengths.resize(static_cast<std::size_t>(B));
-  const auto n = static_cast<std::size_t>(T * B);
+  batch.input_lengths.resize(static_cast<std::size_t>(B));
+  const auto n = static_cast<std::size_t>(input_T * B);
   batch.words.assign(n, 0);
   batch.casing.assign(n, 0);
-  batch.tags.assign(n, -1);
   batch.position_form.assign(n, -1);
+  batch.tags.assign(static_cast<std::size_t>(T * B), -1);
+  if (context)
+    batch.target_position.assign(static_cast<std::size_t>(T * B), -1);
+  else
+    batch.target_position.clear();
   // Distinct forms in order of first appearance; position_form holds that order for now.
   batch.form_ids.clear();
   for (int b = 0; b < B; ++b) {
     const EncodedSentence& s = *sentences[static_cast<std::size_t>(b)];
-    batch.lengths[static_cast<std::size_t>(b)] = s.size();
+    batch.lengths[static_cast<std::size_t>(b)] = s.targets();
+    batch.input_lengths[static_cast<std::size_t>(b)] = s.size();
     for (int t = 0; t < s.size(); ++t) {
       auto at = static_cast<std::size_t>(t * B + b);
       auto k = static_cast<std::size_t>(t);
       batch.words[at] = s.words[k];
       batch.casing[at] = s.casing[k];
-      if (!s.tags.empty()) batch.tags[at] = s.tags[k];
       int& slot = seen[static_cast<std::size_t>(s.forms[k])];
       if (slot < 0) {
         slot = static_cast<int>(batch.form_ids.size());
         batch.form_ids.push_back(s.forms[k]);
       }
       batch.position_form[at] = slot;
+    }
+    for (int t = 0; t < s.targets(); ++t) {
+      auto at = static_cast<std::size_t>(t * B + b);
+      if (!s.tags.empty()) batch.tags[at] = s.tags[static_cast<std::size_t>(t)];
+      if (context) batch.target_position[at] = (s.target_begin + t) * B + b;
     }
   }
   for (const EncodedSentence* s : sentences)

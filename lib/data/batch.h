@@ -10,8 +10,14 @@ struct EncodedSentence {
   std::vector<int> words;   // word vocabulary ids (kUnkId for unknown)
   std::vector<int> casing;  // casing categories
   std::vector<int> forms;   // ids of the exact token strings in the dataset's form table
-  std::vector<int> tags;    // tag ids (internal scheme); empty when untagged
+  std::vector<int> tags;    // tag ids (internal scheme) of the target tokens; empty when untagged
+  // The tokens to tag are [target_begin, target_begin + targets()); with document context
+  // (train/context.h) the others are neighbouring sentences the encoder reads but nothing scores.
+  int target_begin = 0;
+  int target_length = -1;  // -1: every token
   int size() const { return static_cast<int>(words.size()); }
+  int targets() const { return target_length < 0 ? size() : target_length; }
+  bool has_context() const { return target_length >= 0 && target_length != size(); }
 };
 
 // Character ids of every distinct token string of a dataset (form id -> chars), so that a batch
@@ -22,16 +28,23 @@ struct FormTable {
   int size() const { return static_cast<int>(offsets.size()) - 1; }
 };
 
+// Two layouts: the encoder's input (input_T x B: every token, context included) and the targets
+// (T x B: the tokens that are tagged and scored). Without context they are the same.
 struct Batch {
   int B = 0;  // sentences
-  int T = 0;  // longest sentence
-  std::vector<int> lengths;  // B
-  std::vector<int> words, casing, tags;  // T*B; padding: word 0, casing 0, tag -1
+  int T = 0;  // most target tokens of a sentence
+  std::vector<int> lengths;  // B, target tokens
+  std::vector<int> tags;     // T*B; padding -1
+  int input_T = 0;                 // longest input
+  std::vector<int> input_lengths;  // B
+  std::vector<int> words, casing;  // input_T*B; padding: word 0, casing 0
+  // For each target position t*B + b, its input position; empty when no sentence has context.
+  std::vector<int> target_position;
   // Distinct forms of the batch for the char encoder, longest first (so the char LSTM's live
   // columns are a prefix that shrinks as words end), and for each position the index of its form
   // in that list (-1 for padding).
   std::vector<int> form_chars, form_offsets;
-  std::vector<int> position_form;
+  std::vector<int> position_form;  // input_T*B
   std::vector<int> form_ids, form_rank;  // scratch: dataset form ids in first-seen order, new index
   int tokens() const;
 };

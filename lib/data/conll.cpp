@@ -143,6 +143,7 @@ Corpus read_conll_text(std::string text, const std::string& name) {
   Corpus corpus;
   corpus.path = name;
   Sentence current;
+  int document = 0;
   auto flush = [&] {
     if (!current.tokens.empty()) corpus.sentences.push_back(std::move(current));
     current = Sentence();
@@ -152,6 +153,7 @@ Corpus read_conll_text(std::string text, const std::string& name) {
     const auto& f = line.fields;
     if (f.empty() || f[0] == kDocStart) {
       flush();
+      if (!f.empty() && !corpus.sentences.empty()) ++document;
       continue;
     }
     if (f.size() < 2) {
@@ -162,7 +164,10 @@ Corpus read_conll_text(std::string text, const std::string& name) {
     if (!parse_tag(tag)) {
       throw InputError(fmt::format("{}:{}: {}", name, line.number, invalid_tag_reason(tag)));
     }
-    if (current.tokens.empty()) current.line = line.number;
+    if (current.tokens.empty()) {
+      current.line = line.number;
+      current.document = document;
+    }
     current.tokens.emplace_back(f[0]);
     current.tags.emplace_back(tag);
   }
@@ -198,15 +203,26 @@ std::vector<std::string> split_file_list(const std::string& list) {
   }
 }
 
-Corpus read_conll_files(const std::string& list) {
+Corpus read_conll_files(const std::string& list, const std::function<void(const Corpus&)>& check) {
   Corpus all;
   all.path = list;
   for (const std::string& path : split_file_list(list)) {
     Corpus part = read_conll(path);
+    if (check) check(part);
+    // Each file's documents follow the previous file's: no document spans two files.
+    const int base = all.sentences.empty() ? 0 : all.sentences.back().document + 1;
+    for (Sentence& s : part.sentences) s.document += base;
     all.sentences.insert(all.sentences.end(), std::make_move_iterator(part.sentences.begin()),
                          std::make_move_iterator(part.sentences.end()));
   }
   return all;
+}
+
+std::vector<int> document_ids(const Corpus& corpus) {
+  std::vector<int> ids;
+  ids.reserve(corpus.sentences.size());
+  for (const Sentence& s : corpus.sentences) ids.push_back(s.document);
+  return ids;
 }
 
 void write_conll(std::ostream& out, const Corpus& corpus) {

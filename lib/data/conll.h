@@ -4,6 +4,7 @@
 // "path:line: ..."; it does not check tag *sequences* (see validate_tags in tag_scheme.h).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@ struct Sentence {
   std::vector<std::string> tokens;
   std::vector<std::string> tags;
   int line = 0;  // 1-based line of the first token; token k is on line + k
+  int document = 0;  // counts the -DOCSTART- lines before the sentence (0 in a file without them)
 };
 
 struct Corpus {
@@ -36,8 +38,11 @@ Corpus read_conll_text(std::string text, const std::string& name);
 // the names in order. InputError for an empty list or an empty name ("a,,b", "a,").
 std::vector<std::string> split_file_list(const std::string& list);
 // The files of such a list read with read_conll and concatenated in order; the corpus's path is
-// the list as given (errors while reading still name the file and line).
-Corpus read_conll_files(const std::string& list);
+// the list as given (errors while reading still name the file and line). `check`, if given, sees
+// each file before it is added (and may throw). Documents are numbered on across files.
+Corpus read_conll_files(const std::string& list, const std::function<void(const Corpus&)>& check = {});
+// The document of every sentence (Sentence::document), for document context (train/context.h).
+std::vector<int> document_ids(const Corpus& corpus);
 
 // token<TAB>tag per line, a blank line after every sentence; read_conll reads it back unchanged.
 // Sentences must be non-empty, tokens and tags non-empty and free of whitespace.

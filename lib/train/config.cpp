@@ -40,6 +40,8 @@ const std::vector<OptionSpec>& train_options() {
       {"char-width", "3", OptionKind::Int, "character CNN window (odd)"},
       {"hidden", "200", OptionKind::Int, "word BiLSTM size per direction"},
       {"layers", "1", OptionKind::Int, "stacked BiLSTM layers"},
+      {"context", "0", OptionKind::Int,
+       "neighbouring sentences of the same document the BiLSTM reads on each side of the tagged one"},
       {"dropout", "0.5", OptionKind::Real, "dropout on the BiLSTM input and output"},
       {"output", "crf", OptionKind::String, "output layer: crf or softmax"},
       {"tag-scheme", "iobes", OptionKind::String, "internal tag scheme: iob2 or iobes"},
@@ -232,6 +234,7 @@ TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   if (c.chars.width % 2 == 0) bad("char-width", "an odd positive integer", get(m, "char-width"));
   c.hidden = static_cast<int>(to_int(m, "hidden", 1));
   c.layers = static_cast<int>(to_int(m, "layers", 1));
+  c.context = static_cast<int>(to_int(m, "context", 0));
   c.dropout = to_real(m, "dropout", 0, 0.95, false);
   c.output = one_of(m, "output", {"crf", "softmax"});
   c.tag_scheme = one_of(m, "tag-scheme", {"iob2", "iobes"});
@@ -267,7 +270,7 @@ ConfigMap TrainConfig::to_map() const {
       {"char-encoder", to_string(chars.kind)}, {"char-dim", std::to_string(chars.char_dim)},
       {"char-hidden", std::to_string(chars.hidden)}, {"char-filters", std::to_string(chars.filters)},
       {"char-width", std::to_string(chars.width)}, {"hidden", std::to_string(hidden)},
-      {"layers", std::to_string(layers)}, {"dropout", r(dropout)}, {"output", output},
+      {"layers", std::to_string(layers)}, {"context", std::to_string(context)}, {"dropout", r(dropout)}, {"output", output},
       {"tag-scheme", tag_scheme}, {"constraints", b(constraints)}, {"optimizer", optimizer},
       {"lr", r(lr)}, {"momentum", r(momentum)}, {"lr-decay", r(lr_decay)}, {"clip", r(clip)},
       {"l2", r(l2)}, {"average", r(average)}, {"batch-size", std::to_string(batch_size)},

@@ -49,6 +49,7 @@ struct TrainConfig {
   // network
   int hidden = 200;
   int layers = 1;
+  int context = 0;  // sentences on each side read as document context (train/context.h)
   double dropout = 0.5;
   std::string output = "crf";      // crf | softmax
   std::string tag_scheme = "iobes";  // internal scheme: iob2 | iobes

@@ -32,7 +32,7 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
 }
 
 NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const {
-  const Index N = static_cast<Index>(batch.T) * batch.B;
+  const Index N = static_cast<Index>(batch.input_T) * batch.B;
   NodeId parts[3];
   int n = 0;
   parts[n++] = words_(tape, store_, batch.words.data(), N);
@@ -45,7 +45,10 @@ NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool trai
   NodeId x = n == 1 ? parts[0] : concat_rows(tape, parts, n);
   const real p = config_.dropout;
   if (train) x = dropout(tape, x, p, *rng, true);
-  NodeId h = bilstm_(tape, store_, x, batch.B, batch.lengths.data(), p, rng, train).states;
+  NodeId h = bilstm_(tape, store_, x, batch.B, batch.input_lengths.data(), p, rng, train).states;
+  // Document context: the encoder read the neighbouring sentences; only the targets go on.
+  if (!batch.target_position.empty())
+    h = gather_columns(tape, h, batch.target_position.data(), static_cast<Index>(batch.T) * batch.B);
   if (train) h = dropout(tape, h, p, *rng, true);
   return output_(tape, store_, h);
 }

@@ -30,6 +30,7 @@ struct NetworkConfig {
   CharEncoderConfig char_encoder;
   Index hidden = 100;
   int layers = 1;
+  int context = 0;  // neighbouring sentences per side in the input (train/context.h); data-side only
   real dropout = real(0.5);
   bool crf = true;
   bool constraints = true;

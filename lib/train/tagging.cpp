@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
+#include "train/context.h"
 #include "train/predictor.h"
 
 #include <algorithm>
@@ -71,6 +72,15 @@ struct Unit {
 void tag_units(const TrainedModel& model, std::vector<Unit>& units,
                std::vector<std::vector<std::string>>& sentences, const TagOptions& o) {
   Dataset data = encode_tokens(sentences, model.vocab);
+  if (model.net->config().context > 0) {
+    // Text: each input line is a document. CoNLL: the sentences of a chunk are read as one
+    // document, as in training on a file (so a sentence at a chunk's edge has context on one side).
+    std::vector<int> document(sentences.size(), 0);
+    if (o.text_input)
+      for (std::size_t u = 0; u < units.size(); ++u)
+        for (std::size_t id : units[u].sentence_ids) document[id] = static_cast<int>(u);
+    add_context(data, model.net->config().context, document);
+  }
   Predictor predictor(*model.net, model.vocab, o.threads);
   std::vector<Prediction> preds = predictor.predict(data, true, o.nbest);
   for (Unit& u : units) {
@@ -166,7 +176,9 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
   Predictor predictor(*model.net, model.vocab, threads);
-  return predictor.tags(encode_corpus(corpus, model.vocab, false));  // cuts overlong tokens
+  Dataset data = encode_corpus(corpus, model.vocab, false);  // cuts overlong tokens
+  add_context(data, model.net->config().context, document_ids(corpus));
+  return predictor.tags(data);
 }
 
 }  // namespace medner

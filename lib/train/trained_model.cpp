@@ -61,6 +61,7 @@ NetworkConfig network_config(const TrainConfig& c, const Vocabularies& vocab) {
   n.char_encoder = c.chars;
   n.hidden = c.hidden;
   n.layers = c.layers;
+  n.context = c.context;
   n.dropout = static_cast<real>(c.dropout);
   n.crf = c.output == "crf";
   n.constraints = c.constraints;

@@ -12,6 +12,7 @@
 #include "optim/optimizer.h"
 #include "optim/param_average.h"
 #include "train/batch_plan.h"
+#include "train/context.h"
 #include "train/predictor.h"
 #include "train/progress_bar.h"
 #include "train/trained_model.h"
@@ -44,26 +45,20 @@ double seconds_since(Clock::time_point t) {
 // --train A,B: each file read and checked in its own tag scheme (errors keep their file and line),
 // the schemes equal (the network learns one conversion of them), then concatenated in order.
 Corpus read_training_files(const std::string& list) {
-  Corpus all;
-  all.path = list;
   std::string first;
   TagScheme scheme = TagScheme::IOB2;
-  for (const std::string& path : split_file_list(list)) {
-    Corpus part = read_conll(path);
+  return read_conll_files(list, [&](const Corpus& part) {
     const TagScheme s = detect_tag_scheme(part);
     validate_tags(part, s);
     if (first.empty()) {
-      first = path;
+      first = part.path;
       scheme = s;
     } else if (s != scheme) {
       throw InputError(fmt::format("{}: expected the tag scheme of {} ({}), found {}; convert the training files "
                                    "to one scheme",
-                                   path, first, to_string(scheme), to_string(s)));
+                                   part.path, first, to_string(scheme), to_string(s)));
     }
-    all.sentences.insert(all.sentences.end(), std::make_move_iterator(part.sentences.begin()),
-                         std::make_move_iterator(part.sentences.end()));
-  }
-  return all;
+  });
 }
 
 // Where training stands; saved in checkpoints so that a resumed run continues exactly.
@@ -144,7 +139,10 @@ void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimiz
   p.log_records = get_blob_strings(mf, "log_records", path);
   for (auto& [name, buffer] : opt.state_buffers())
     get_blob_reals(mf, "optim/" + name, path, buffer->data(), buffer->size());
-  if (average) get_blob_reals(mf, "average", path, average->state().data(), average->state().size());
+  if (average) {
+    get_blob_reals(mf, "average", path, average->state().data(), average->state().size());
+    average->resumed_at(opt.steps());  // saved caught up
+  }
 }
 
 std::vector<std::vector<std::string>> gold_iob2(const Corpus& c) {
@@ -283,6 +281,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
 
   Dataset train_data = encode_corpus(train, vocab, true);
   Dataset dev_data = encode_corpus(dev, vocab, false);
+  add_context(train_data, config.context, document_ids(train));  // after encoding: word_counts count each token once
+  add_context(dev_data, config.context, document_ids(dev));
   const auto dev_gold = gold_iob2(dev);
   log << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
                      "{} parameters; {} threads{}\n",
@@ -298,7 +298,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   // With --average, dev scores and the model file get the moving average of the parameters; the
   // optimizer goes on from its own iterate, which the checkpoint holds (with the average's state).
   std::unique_ptr<ParamAverage> average;
-  if (config.average > 0) average = std::make_unique<ParamAverage>(store.size(), config.average);
+  if (config.average > 0) average = std::make_unique<ParamAverage>(store, config.average);
   if (resume_file) load_checkpoint_state(*resume_file, ckpt, *opt, average.get(), progress);
   resume_file.reset();
   auto stop_message = [&] {
@@ -453,19 +453,11 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
           guarded([&] {
             const auto clip = static_cast<real>(config.clip);
             if (clip > 0 && norm > clip) scale_grads(store, grads, slices[i], clip / norm);
+            // The moving average follows the optimizer slice by slice (optim/param_average.h).
+            if (average) average->before_step(store.data(), grads, slices[i], opt->steps());
             opt->step(store, grads, lr, slices[i]);
+            if (average) average->after_step(store.data(), grads, slices[i], opt->steps());
           });
-        // The moving average over the stepped values: every thread one contiguous range of the
-        // store (on cache-line boundaries), after all slices of the step are written.
-        if (average) {
-#pragma omp barrier
-          if (!failed && std::isfinite(loss) && std::isfinite(static_cast<double>(norm)))
-            guarded([&] {
-              const std::size_t n = store.size(), per = (n / static_cast<std::size_t>(threads) + 16) / 16 * 16;
-              const std::size_t begin = std::min(n, i * per), end = std::min(n, begin + per);
-              average->update(store.data(), begin, end);
-            });
-        }
       }
       if (error) {
         // A non-finite tape value (--check-finite) is located by its step and batch like a
@@ -495,11 +487,15 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
       progress.epoch_seconds += dt;
       bar.update(epoch + 1, progress.position, plan.batches(), progress.epoch_tokens / std::max(progress.epoch_seconds, 1e-9));
       if (progress.step % kAgreementEvery == 0) require_same_replica(fmt::format("the model after step {}", progress.step), diverged);
-      if (root && config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
+      if (config.checkpoint_every > 0 && progress.step % config.checkpoint_every == 0 &&
           progress.position < plan.batches()) {
-        progress.elapsed = elapsed();
-        save_checkpoint(ckpt, stored, vocab, *net, *opt, average.get(), progress);
-        have_checkpoint = true;
+        // Every rank, so that their averages stay alike; a checkpoint holds a caught-up average.
+        if (average) average->catch_up(store.data(), opt->steps());
+        if (root) {
+          progress.elapsed = elapsed();
+          save_checkpoint(ckpt, stored, vocab, *net, *opt, average.get(), progress);
+          have_checkpoint = true;
+        }
       }
     }
     bar.clear();
@@ -511,6 +507,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
     // is put back before the checkpoint.
     std::vector<real> iterate;
     if (average && opt->steps() > 0) {
+      average->catch_up(store.data(), opt->steps());
       iterate.assign(store.data(), store.data() + store.size());
       average->averaged(opt->steps(), store.data());
     }
@@ -570,7 +567,9 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   if (root && !config.test.empty()) {
     TrainedModel best = load_trained_model(config.model);
     Predictor p(*best.net, best.vocab, threads);
-    EvalReport r = evaluate(gold_iob2(test), p.tags(encode_corpus(test, best.vocab, false)));
+    Dataset test_data = encode_corpus(test, best.vocab, false);
+    add_context(test_data, best.train_config.context, document_ids(test));
+    EvalReport r = evaluate(gold_iob2(test), p.tags(test_data));
     summary.test_f1 = r.overall.f1();
     log << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), summary.test_f1);
   }

@@ -63,6 +63,31 @@ PY
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll --output-format conll > "$dir/out.conll"
 check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$dir/out.conll')"
 
+# A model with document context (--context 1): medner-tag on CoNLL input reads the same windows
+# as medner-eval --model (same tags on sentences it was not trained on: on its training
+# sentences the context hardly changes a tag), and on text the offsets still hold.
+awk -v RS= -v ORS='\n\n' 'NR > 60 && NR <= 160' data/ncbi-disease/train.tsv > "$dir/held.tsv"
+"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/ctx.bin" --context 1 \
+  --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
+  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 6 --patience 6 \
+  --threads 1 2>"$dir/train.log" || { echo "FAIL: training with context"; cat "$dir/train.log"; exit 1; }
+"$bin/medner-tag" --model "$dir/ctx.bin" --input "$dir/held.tsv" --input-format conll --output-format conll > "$dir/ctx.conll"
+"$bin/medner-eval" --model "$dir/ctx.bin" --data "$dir/held.tsv" --out "$dir/ctx.pred" > /dev/null
+check "context: medner-tag and medner-eval tag alike" \
+  "cmp -s <(awk 'NF { print \$NF }' '$dir/ctx.conll') <(awk 'NF { print \$NF }' '$dir/ctx.pred')"
+"$bin/medner-tag" --model "$dir/ctx.bin" --input "$dir/in.txt" > "$dir/ctx.jsonl"
+python3 - "$dir/in.txt" "$dir/ctx.jsonl" <<'PY' || fail=1
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+outs = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+ok = len(lines) == len(outs)
+for text, o in zip(lines, outs):
+    for e in o["entities"]:
+        if o["text"] != text or text[e["start"]:e["end"]] != e["text"]:
+            print("FAIL: context model offsets", e); ok = False
+sys.exit(0 if ok else 1)
+PY
+
 # stdin, empty input, usage and input errors.
 check "empty stdin gives empty output" "[ -z \"\$(printf '' | '$bin/medner-tag' --model '$dir/m.bin')\" ]"
 "$bin/medner-tag" --model "$dir/m.bin" --output-format xml < /dev/null > /dev/null 2> "$dir/err"

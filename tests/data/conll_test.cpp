@@ -63,6 +63,11 @@ TEST_CASE("conll: -DOCSTART- lines are skipped and end a sentence") {
   CHECK(c.sentences[0].tokens == std::vector<std::string>{"a"});
   CHECK(c.sentences[1].tokens == std::vector<std::string>{"b"});
   CHECK(c.sentences[1].line == 5);
+  // Documents (for document context): a -DOCSTART- after sentences starts the next one.
+  CHECK(c.sentences[0].document == 0);
+  CHECK(c.sentences[1].document == 1);
+  Corpus d = read_conll_text("a O\n\nb O\n-DOCSTART- -X- O\n\n-DOCSTART-\nc O\n\nd O\n", "f.tsv");
+  CHECK(document_ids(d) == std::vector<int>{0, 0, 2, 2});
 }
 
 TEST_CASE("conll: any number of blank or whitespace-only lines between sentences") {
@@ -240,6 +245,10 @@ TEST_CASE("conll: a comma-separated file list reads as one corpus, errors name t
   CHECK(c.sentences[1].tokens == std::vector<std::string>{"z"});
   CHECK(c.sentences[2].tokens == std::vector<std::string>{"w"});
   CHECK(c.sentences[2].tags == std::vector<std::string>{"B-C"});
+  CHECK(document_ids(c) == std::vector<int>{0, 0, 1});  // no document spans two files
+  int checked = 0;
+  read_conll_files(a + "," + b, [&](const Corpus& part) { CHECK(part.path == (checked++ == 0 ? a : b)); });
+  CHECK(checked == 2);
   std::ofstream(b) << "w\tB-C\nv\n";
   const std::string where = b + ":2:";
   CHECK_THROWS_WITH_AS(read_conll_files(a + "," + b), doctest::Contains(where.c_str()), InputError);

@@ -1,6 +1,8 @@
-// The parameter moving average: the bias-corrected weighted mean computed by hand, a constant
-// parameter averaging to itself, and the same bits for any split of the update into ranges.
+// The parameter moving average: the bias-corrected weighted mean of the iterates computed by hand,
+// for dense values and for embedding columns that the lazy update visits only when touched; a
+// constant parameter averaging to itself; the same bits for any split of a step into slices.
 #include "core/error.h"
+#include "core/params.h"
 #include "optim/param_average.h"
 
 #include <doctest/doctest.h>
@@ -10,55 +12,108 @@
 
 using namespace medner;
 
-TEST_CASE("param average: bias-corrected exponential average equals the weighted mean of the iterates") {
-  // Iterates 1, 2, 3 with decay 0.5: after t steps the weights are d^(t-k) for iterate k.
-  ParamAverage avg(2, 0.5);
-  const std::vector<std::vector<real>> iterates = {{1, -4}, {2, 0}, {3, 8}};
-  real out[2];
-  for (int t = 1; t <= 3; ++t) {
-    avg.update(iterates[static_cast<std::size_t>(t - 1)].data(), 0, 2);
-    avg.averaged(t, out);
-    for (int j = 0; j < 2; ++j) {
+namespace {
+
+// A store like a tagger's: a dense matrix and an embedding table of 6 columns.
+struct Model {
+  ParamStore store;
+  Param dense, table;
+  Model() {
+    dense = store.add("dense", 3, 2);
+    table = store.add("table", 2, 6, /*sparse=*/true);
+    store.finalize();
+  }
+};
+
+// One optimizer-like step t on `touched` columns: the average before, new values, the average after.
+void step(Model& m, ParamAverage& avg, GradBuffer& g, const std::vector<int>& touched, int64_t t, int parts) {
+  g.zero();
+  for (int c : touched) g.touch(m.table, c);
+  const std::vector<GradSlice> slices = parts == 1 ? std::vector<GradSlice>{g.whole()} : g.split(parts);
+  for (const GradSlice& s : slices) avg.before_step(m.store.data(), g, s, t);
+  auto d = m.store.value(m.dense);
+  for (Index i = 0; i < d.size(); ++i) d.data()[i] = std::sin(static_cast<real>(7 * t + i));
+  auto e = m.store.value(m.table);
+  for (int c : touched) e.col(c) = Vector::Constant(2, std::cos(static_cast<real>(3 * t + c)));
+  for (auto it = slices.rbegin(); it != slices.rend(); ++it) avg.after_step(m.store.data(), g, *it, t);
+}
+
+const std::vector<std::vector<int>> kTouched = {{0, 2}, {2}, {}, {5, 0}, {2, 3}, {}, {0}, {1, 2, 4}};
+
+}  // namespace
+
+TEST_CASE("param average: the lazy average equals the weighted mean of every iterate, touched or not") {
+  Model m;
+  auto e0 = m.store.value(m.table);
+  for (Index c = 0; c < 6; ++c) e0.col(c) = Vector::Constant(2, static_cast<real>(c) - 2);  // initial values
+  GradBuffer g(m.store);
+  const double decay = 0.7;
+  ParamAverage avg(m.store, decay);
+  // Eager reference in double: every value's iterate after every step.
+  std::vector<std::vector<double>> history;
+  std::vector<real> out(m.store.size());
+  for (int64_t t = 1; t <= static_cast<int64_t>(kTouched.size()); ++t) {
+    step(m, avg, g, kTouched[static_cast<std::size_t>(t - 1)], t, 1);
+    history.emplace_back(m.store.data(), m.store.data() + m.store.size());
+    avg.catch_up(m.store.data(), t);
+    avg.averaged(t, out.data());
+    for (std::size_t i = 0; i < out.size(); ++i) {
       double num = 0, den = 0;
-      for (int k = 1; k <= t; ++k) {
-        num += std::pow(0.5, t - k) * iterates[static_cast<std::size_t>(k - 1)][static_cast<std::size_t>(j)];
-        den += std::pow(0.5, t - k);
+      for (int64_t k = 1; k <= t; ++k) {
+        const double w = std::pow(decay, static_cast<double>(t - k));
+        num += w * history[static_cast<std::size_t>(k - 1)][i];
+        den += w;
       }
-      CHECK(out[j] == doctest::Approx(num / den).epsilon(1e-6));
+      INFO("step ", t, " value ", i);
+      CHECK(out[i] == doctest::Approx(num / den).epsilon(1e-5));
     }
   }
-  avg.averaged(3, out);
-  CHECK(out[0] == doctest::Approx(4.25 / 1.75).epsilon(1e-6));  // (0.25*1 + 0.5*2 + 3) / 1.75
+  // Column 3 was touched only at step 5: before that its average is its initial value.
+  Model n;
+  GradBuffer gn(n.store);
+  ParamAverage lazy(n.store, 0.9);
+  for (int64_t t = 1; t <= 4; ++t) step(n, lazy, gn, {}, t, 1);
+  lazy.catch_up(n.store.data(), 4);
+  std::vector<real> a(n.store.size());
+  lazy.averaged(4, a.data());
+  CHECK(a[n.store.info(n.table).offset + 6] == doctest::Approx(0.0));
 }
 
 TEST_CASE("param average: a constant parameter averages to itself from the first step") {
-  ParamAverage avg(1, 0.999);
-  const real w = real(0.37);
-  real out = 0;
-  for (int t = 1; t <= 50; ++t) {
-    avg.update(&w, 0, 1);
-    avg.averaged(t, &out);
-    CHECK(out == doctest::Approx(w).epsilon(1e-4));
+  Model m;
+  m.store.value(m.table).setConstant(real(0.37));
+  GradBuffer g(m.store);
+  ParamAverage avg(m.store, 0.999);
+  std::vector<real> out(m.store.size());
+  for (int64_t t = 1; t <= 50; ++t) {
+    step(m, avg, g, {}, t, 1);  // the table is never touched: it keeps 0.37
+    avg.catch_up(m.store.data(), t);
+    avg.averaged(t, out.data());
+    const std::size_t at = m.store.info(m.table).offset;
+    for (std::size_t i = at; i < at + 12; ++i) CHECK(out[i] == doctest::Approx(0.37).epsilon(1e-4));
   }
 }
 
-TEST_CASE("param average: ranges updated separately give the bits of one whole update") {
-  const std::size_t n = 37;
-  ParamAverage whole(n, 0.9), split(n, 0.9);
-  std::vector<real> w(n);
-  for (int step = 0; step < 5; ++step) {
-    for (std::size_t i = 0; i < n; ++i) w[i] = std::sin(static_cast<real>(i * 7 + step));
-    whole.update(w.data(), 0, n);
-    split.update(w.data(), 20, n);
-    split.update(w.data(), 0, 16);
-    split.update(w.data(), 16, 20);
+TEST_CASE("param average: the slices of a split step give the bits of the whole step") {
+  Model a, b;
+  GradBuffer ga(a.store), gb(b.store);
+  ParamAverage whole(a.store, 0.9), split(b.store, 0.9);
+  for (int64_t t = 1; t <= static_cast<int64_t>(kTouched.size()); ++t) {
+    step(a, whole, ga, kTouched[static_cast<std::size_t>(t - 1)], t, 1);
+    step(b, split, gb, kTouched[static_cast<std::size_t>(t - 1)], t, 3);
   }
+  whole.catch_up(a.store.data(), 8);
+  split.catch_up(b.store.data(), 8);
   CHECK(whole.state() == split.state());
-  std::vector<real> a(n), b(n);
-  whole.averaged(5, a.data());
-  split.averaged(5, b.data());
-  CHECK(a == b);
-  CHECK_THROWS(whole.update(w.data(), 30, n + 1));
-  CHECK_THROWS(ParamAverage(3, 1.0));
-  CHECK_THROWS(ParamAverage(3, 0.0));
+  // Reading the average needs every column caught up; a state loaded at a step stands there.
+  Model c;
+  GradBuffer gc(c.store);
+  ParamAverage avg(c.store, 0.9);
+  step(c, avg, gc, {1}, 1, 1);
+  std::vector<real> out(c.store.size());
+  CHECK_THROWS(avg.averaged(1, out.data()));
+  avg.resumed_at(1);
+  CHECK_NOTHROW(avg.averaged(1, out.data()));
+  CHECK_THROWS(ParamAverage(c.store, 1.0));
+  CHECK_THROWS(ParamAverage(c.store, 0.0));
 }

@@ -9,6 +9,7 @@
 #include "io/model_file.h"
 #include "train/config.h"
 #include "train/predictor.h"
+#include "train/tagging.h"
 #include "train/trained_model.h"
 #include "train/trainer.h"
 
@@ -67,6 +68,20 @@ TEST_CASE("train: 20 sentences overfit to dev F1 = 100") {
   std::vector<std::vector<std::string>> gold;
   for (const Sentence& sent : c.sentences) gold.push_back(sent.tags);
   CHECK(evaluate(gold, p.tags(encode_corpus(c, m.vocab, false))).overall.f1() == doctest::Approx(100.0));
+}
+
+TEST_CASE("train: with document context it still overfits, and the saved model tags in context") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 20);
+  TrainSummary s = run(with(tiny_config(data, dir.file("m.bin")), {{"context", "1"}}));
+  CHECK(s.best_dev_f1 == doctest::Approx(100.0));
+  TrainedModel m = load_trained_model(dir.file("m.bin"));
+  CHECK(m.net->config().context == 1);
+  Corpus c = read_conll(data);
+  std::vector<std::vector<std::string>> gold;
+  for (const Sentence& sent : c.sentences) gold.push_back(sent.tags);
+  // tag_corpus (medner-eval --model) reads the windows the model was trained on.
+  CHECK(evaluate(gold, tag_corpus(m, c, 1)).overall.f1() == doctest::Approx(100.0));
 }
 
 TEST_CASE("train: save -> load gives bit-identical emissions and predictions") {

@@ -1,0 +1,37 @@
+#include "train/context.h"
+
+#include "core/error.h"
+
+#include <utility>
+
+namespace medner {
+
+void add_context(Dataset& data, int k, const std::vector<int>& document) {
+  MEDNER_CHECK(k >= 0, "context must be >= 0");
+  const std::vector<EncodedSentence>& in = data.sentences;
+  const int n = static_cast<int>(in.size());
+  MEDNER_CHECK(document.empty() || static_cast<int>(document.size()) == n, "one document id per sentence");
+  if (k == 0 || n == 0) return;
+  auto same = [&](int a, int b) { return document.empty() || document[static_cast<std::size_t>(a)] == document[static_cast<std::size_t>(b)]; };
+  std::vector<EncodedSentence> out(in.size());
+  for (int i = 0; i < n; ++i) {
+    const EncodedSentence& centre = in[static_cast<std::size_t>(i)];
+    MEDNER_CHECK(!centre.has_context(), "add_context on a dataset that already has context");
+    int lo = i, hi = i;
+    while (lo > 0 && i - lo < k && same(lo - 1, i)) --lo;
+    while (hi + 1 < n && hi - i < k && same(hi + 1, i)) ++hi;
+    EncodedSentence& w = out[static_cast<std::size_t>(i)];
+    for (int j = lo; j <= hi; ++j) {
+      const EncodedSentence& s = in[static_cast<std::size_t>(j)];
+      if (j == i) w.target_begin = w.size();
+      w.words.insert(w.words.end(), s.words.begin(), s.words.end());
+      w.casing.insert(w.casing.end(), s.casing.begin(), s.casing.end());
+      w.forms.insert(w.forms.end(), s.forms.begin(), s.forms.end());
+    }
+    w.target_length = centre.size();
+    w.tags = centre.tags;
+  }
+  data.sentences = std::move(out);
+}
+
+}  // namespace medner

@@ -1,0 +1,25 @@
+// Document context: the BiLSTM of a sentence also reads the sentences around it.
+//
+// A sentence alone often does not say what a name is: in an abstract the title names the chemical
+// and the disease, later sentences repeat them or their abbreviations ("... induced by puromycin
+// aminonucleoside (PAN) ..." then "PAN nephrosis"). With context k, each sentence is encoded as a
+// window of up to k sentences before it, itself and up to k after it, all of one document; the
+// CRF and the loss see only the sentence's own tokens (EncodedSentence::target_begin/length), so
+// every token is still tagged exactly once, with its neighbours as input. Training and tagging
+// build the same windows, so a model sees at tagging time the input it was trained on.
+#pragma once
+
+#include "train/dataset.h"
+
+#include <vector>
+
+namespace medner {
+
+// Turns every sentence of `data` into its window (k = 0: unchanged). document[i] names the
+// document of sentence i (document_ids in data/conll.h for a CoNLL file: -DOCSTART- lines separate
+// documents); windows never cross from one document to another. Empty: all sentences are one
+// document. The bundled corpora have no -DOCSTART- lines but their sentences are in abstract
+// order, so a window reads its abstract, and at an abstract's edge a little of the next one.
+void add_context(Dataset& data, int k, const std::vector<int>& document = {});
+
+}  // namespace medner
