@@ -67,18 +67,16 @@ struct Unit {
   std::u32string chars;                 // text decoded, for entity strings
   std::vector<std::size_t> sentence_ids;  // into the chunk's sentence list
   std::vector<std::size_t> first_token;   // index of each sentence's first token in tagged.tokens
+  int document = 0;  // for document context: the input line, or the CoNLL sentence's document
 };
 
 void tag_units(const TrainedModel& model, std::vector<Unit>& units,
                std::vector<std::vector<std::string>>& sentences, const TagOptions& o) {
   Dataset data = encode_tokens(sentences, model.vocab);
   if (model.net->config().context > 0) {
-    // Text: each input line is a document. CoNLL: the sentences of a chunk are read as one
-    // document, as in training on a file (so a sentence at a chunk's edge has context on one side).
     std::vector<int> document(sentences.size(), 0);
-    if (o.text_input)
-      for (std::size_t u = 0; u < units.size(); ++u)
-        for (std::size_t id : units[u].sentence_ids) document[id] = static_cast<int>(u);
+    for (const Unit& u : units)
+      for (std::size_t id : u.sentence_ids) document[id] = u.document;
     add_context(data, model.net->config().context, document);
   }
   Predictor predictor(*model.net, model.vocab, o.threads);
@@ -140,21 +138,28 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   std::vector<std::vector<std::string>> sentences;
   if (!o.text_input) {
     Corpus corpus = read_conll(in, name);
+    const bool context = model.net->config().context > 0;
     for (const Sentence& s : corpus.sentences) {
+      // With document context a chunk ends only where a document does, so that every window is
+      // the one training and medner-eval read (the corpus is in memory already).
+      if (static_cast<int>(units.size()) >= o.chunk_lines && (!context || s.document != units.back().document))
+        flush(units, sentences);
       Unit u;
+      u.document = s.document;
       u.tagged = tagged_from_words(s.tokens);
       u.chars = utf8_decode(u.tagged.text);
       add_sentences(u, 0, s.tokens, sentences);
       units.push_back(std::move(u));
-      if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
     }
     if (!units.empty()) flush(units, sentences);
     return written;
   }
   std::string line;
-  while (std::getline(in, line)) {
+  // Documents numbered modulo 2^30: only neighbours' numbers are compared, and they differ.
+  for (int document = 0; std::getline(in, line); document = (document + 1) & 0x3fffffff) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     Unit u;
+    u.document = document;
     u.tagged.text = utf8_repair(line);  // offsets refer to the repaired text (same code points)
     u.chars = utf8_decode(u.tagged.text);
     for (std::vector<Token>& sent : tokenize_sentences(u.tagged.text)) {

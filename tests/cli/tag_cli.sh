@@ -66,12 +66,15 @@ check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$d
 # A model with document context (--context 1): medner-tag on CoNLL input reads the same windows
 # as medner-eval --model (same tags on sentences it was not trained on: on its training
 # sentences the context hardly changes a tag), and on text the offsets still hold.
-awk -v RS= -v ORS='\n\n' 'NR > 60 && NR <= 160' data/ncbi-disease/train.tsv > "$dir/held.tsv"
+# Two documents (a -DOCSTART- line between them), tagged in chunks of 7 sentences: a chunk
+# ends only where a document does, so the windows stay those of medner-eval.
+awk -v RS= -v ORS='\n\n' 'NR == 111 { print "-DOCSTART- -X- O" } NR > 60 && NR <= 160' data/ncbi-disease/train.tsv > "$dir/held.tsv"
 "$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/ctx.bin" --context 1 \
   --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
   --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 6 --patience 6 \
   --threads 1 2>"$dir/train.log" || { echo "FAIL: training with context"; cat "$dir/train.log"; exit 1; }
-"$bin/medner-tag" --model "$dir/ctx.bin" --input "$dir/held.tsv" --input-format conll --output-format conll > "$dir/ctx.conll"
+"$bin/medner-tag" --model "$dir/ctx.bin" --input "$dir/held.tsv" --input-format conll --output-format conll \
+  --chunk 7 > "$dir/ctx.conll"
 "$bin/medner-eval" --model "$dir/ctx.bin" --data "$dir/held.tsv" --out "$dir/ctx.pred" > /dev/null
 check "context: medner-tag and medner-eval tag alike" \
   "cmp -s <(awk 'NF { print \$NF }' '$dir/ctx.conll') <(awk 'NF { print \$NF }' '$dir/ctx.pred')"
