@@ -52,8 +52,8 @@ void ParamAverage::after_step(const real* w, const GradBuffer& grads, const Grad
   for (std::size_t i = slice.dense_begin; i < slice.dense_end; ++i) s[i] = d * s[i] + one_minus_d * w[i];
   grads.for_each_column(slice, [&](Param p, int32_t col, std::size_t offset, Index rows) {
     int64_t& at = at_[column(p, col)];
-    MEDNER_CHECK(at == step - 1, "ParamAverage: column {} of parameter {} is at step {}, not {}", col, p.id, at,
-                 step - 1);
+    MEDNER_CHECK(at == step - 1, "ParamAverage: column {} of parameter {} is at step {}, not {}", col, p.id,
+                 at, step - 1);
     real* sc = s + offset;
     const real* wc = w + offset;
     for (Index r = 0; r < rows; ++r) sc[r] = d * sc[r] + one_minus_d * wc[r];
@@ -72,7 +72,8 @@ void ParamAverage::catch_up(const real* w, int64_t step) {
 
 void ParamAverage::averaged(int64_t steps, real* out) const {
   MEDNER_CHECK(steps >= 1, "ParamAverage::averaged: {} steps", steps);
-  for (int64_t at : at_) MEDNER_CHECK(at == steps, "ParamAverage::averaged: a column is at step {}, not {}", at, steps);
+  for (int64_t at : at_)
+    MEDNER_CHECK(at == steps, "ParamAverage::averaged: a column is at step {}, not {} (catch_up first)", at, steps);
   // 1 - d^t in double: for d near 1 and small t the float difference would lose digits.
   const auto scale = static_cast<real>(1.0 / (1.0 - std::pow(decay_, static_cast<double>(steps))));
   for (std::size_t i = 0; i < sum_.size(); ++i) out[i] = sum_[i] * scale;

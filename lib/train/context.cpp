@@ -12,14 +12,14 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
   const int n = static_cast<int>(in.size());
   MEDNER_CHECK(document.empty() || static_cast<int>(document.size()) == n, "one document id per sentence");
   if (k == 0 || n == 0) return;
-  auto same = [&](int a, int b) { return document.empty() || document[static_cast<std::size_t>(a)] == document[static_cast<std::size_t>(b)]; };
+  auto doc = [&](int i) { return document.empty() ? 0 : document[static_cast<std::size_t>(i)]; };
   std::vector<EncodedSentence> out(in.size());
   for (int i = 0; i < n; ++i) {
     const EncodedSentence& centre = in[static_cast<std::size_t>(i)];
     MEDNER_CHECK(!centre.has_context(), "add_context on a dataset that already has context");
     int lo = i, hi = i;
-    while (lo > 0 && i - lo < k && same(lo - 1, i)) --lo;
-    while (hi + 1 < n && hi - i < k && same(hi + 1, i)) ++hi;
+    while (lo > 0 && i - lo < k && doc(lo - 1) == doc(i)) --lo;
+    while (hi + 1 < n && hi - i < k && doc(hi + 1) == doc(i)) ++hi;
     EncodedSentence& w = out[static_cast<std::size_t>(i)];
     for (int j = lo; j <= hi; ++j) {
       const EncodedSentence& s = in[static_cast<std::size_t>(j)];
