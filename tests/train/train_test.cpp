@@ -82,6 +82,16 @@ TEST_CASE("train: with document context it still overfits, and the saved model t
   for (const Sentence& sent : c.sentences) gold.push_back(sent.tags);
   // tag_corpus (medner-eval --model) reads the windows the model was trained on.
   CHECK(evaluate(gold, tag_corpus(m, c, 1)).overall.f1() == doctest::Approx(100.0));
+  // Windows stop at documents: with every sentence a document of its own (a -DOCSTART- line
+  // before each), tag_corpus gives the tags of the sentences read alone. Sentences the model was
+  // not trained on, where the neighbours do change tags.
+  Corpus held = read_conll("data/ncbi-disease/train.tsv");
+  held.sentences = std::vector<Sentence>(held.sentences.begin() + 20, held.sentences.begin() + 120);
+  Corpus separate = held;
+  for (std::size_t i = 0; i < separate.sentences.size(); ++i) separate.sentences[i].document = static_cast<int>(i);
+  const auto alone = Predictor(*m.net, m.vocab, 1).tags(encode_corpus(held, m.vocab, false));
+  CHECK(tag_corpus(m, separate, 1) == alone);
+  CHECK(tag_corpus(m, held, 1) != alone);
 }
 
 TEST_CASE("train: save -> load gives bit-identical emissions and predictions") {
