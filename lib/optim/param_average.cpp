@@ -25,14 +25,17 @@ std::size_t ParamAverage::column(Param p, int32_t col) const {
   return tables_[static_cast<std::size_t>(p.id)].first + static_cast<std::size_t>(col);
 }
 
+void ParamAverage::blend(const real* w, std::size_t offset, std::size_t n, real a, real b) {
+  real* s = sum_.data() + offset;
+  const real* v = w + offset;
+  for (std::size_t i = 0; i < n; ++i) s[i] = a * s[i] + b * v[i];
+}
+
 void ParamAverage::hold(const real* w, std::size_t offset, Index rows, int64_t k) {
   if (k <= 0) return;
   // d^k in double: for d near 1 the float power would lose digits.
   const double dk = std::pow(decay_, static_cast<double>(k));
-  const auto a = static_cast<real>(dk), b = static_cast<real>(1 - dk);
-  real* s = sum_.data() + offset;
-  const real* v = w + offset;
-  for (Index r = 0; r < rows; ++r) s[r] = a * s[r] + b * v[r];
+  blend(w, offset, static_cast<std::size_t>(rows), static_cast<real>(dk), static_cast<real>(1 - dk));
 }
 
 void ParamAverage::before_step(const real* w, const GradBuffer& grads, const GradSlice& slice, int64_t step) {
@@ -48,15 +51,12 @@ void ParamAverage::after_step(const real* w, const GradBuffer& grads, const Grad
                "ParamAverage: dense range [{}, {}) of {}", slice.dense_begin, slice.dense_end, dense_size_);
   const auto d = static_cast<real>(decay_);
   const auto one_minus_d = static_cast<real>(1 - decay_);
-  real* s = sum_.data();
-  for (std::size_t i = slice.dense_begin; i < slice.dense_end; ++i) s[i] = d * s[i] + one_minus_d * w[i];
+  blend(w, slice.dense_begin, slice.dense_end - slice.dense_begin, d, one_minus_d);
   grads.for_each_column(slice, [&](Param p, int32_t col, std::size_t offset, Index rows) {
     int64_t& at = at_[column(p, col)];
     MEDNER_CHECK(at == step - 1, "ParamAverage: column {} of parameter {} is at step {}, not {}", col, p.id,
                  at, step - 1);
-    real* sc = s + offset;
-    const real* wc = w + offset;
-    for (Index r = 0; r < rows; ++r) sc[r] = d * sc[r] + one_minus_d * wc[r];
+    blend(w, offset, static_cast<std::size_t>(rows), d, one_minus_d);
     at = step;
   });
 }

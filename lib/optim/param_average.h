@@ -57,7 +57,9 @@ class ParamAverage {
     Index rows = 0, cols = 0;
     std::size_t first = 0;   // its first column's index in at_
   };
-  // s <- d^k s + (1 - d^k) w on `rows` values from `offset`.
+  // s <- a s + b w on n values from `offset`.
+  void blend(const real* w, std::size_t offset, std::size_t n, real a, real b);
+  // s <- d^k s + (1 - d^k) w on `rows` values from `offset`: k steps at the value w.
   void hold(const real* w, std::size_t offset, Index rows, int64_t k);
   std::size_t column(Param p, int32_t col) const;
 

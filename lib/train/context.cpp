@@ -34,4 +34,10 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
   data.sentences = std::move(out);
 }
 
+Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k) {
+  Dataset data = encode_corpus(corpus, vocab, with_tags);
+  add_context(data, k, document_ids(corpus));
+  return data;
+}
+
 }  // namespace medner

@@ -22,4 +22,9 @@ namespace medner {
 // order, so a window reads its abstract, and at an abstract's edge a little of the next one.
 void add_context(Dataset& data, int k, const std::vector<int>& document = {});
 
+// encode_corpus, then add_context with the corpus's documents (data/conll.h document_ids): the
+// input a model with context k reads for a CoNLL corpus, in training and in tagging alike. The
+// dataset's word counts and token count are those of the corpus, each token once.
+Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k);
+
 }  // namespace medner

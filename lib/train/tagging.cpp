@@ -181,9 +181,8 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
   Predictor predictor(*model.net, model.vocab, threads);
-  Dataset data = encode_corpus(corpus, model.vocab, false);  // cuts overlong tokens
-  add_context(data, model.net->config().context, document_ids(corpus));
-  return predictor.tags(data);
+  // Cuts overlong tokens; the windows the model was trained with.
+  return predictor.tags(encode_in_context(corpus, model.vocab, false, model.train_config.context));
 }
 
 }  // namespace medner

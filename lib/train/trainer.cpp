@@ -15,6 +15,7 @@
 #include "train/context.h"
 #include "train/predictor.h"
 #include "train/progress_bar.h"
+#include "train/tagging.h"
 #include "train/trained_model.h"
 
 #include <fmt/format.h>
@@ -279,10 +280,8 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   }
   if (config.freeze_embeddings) net->word_embedding().set_frozen(net->params(), true);
 
-  Dataset train_data = encode_corpus(train, vocab, true);
-  Dataset dev_data = encode_corpus(dev, vocab, false);
-  add_context(train_data, config.context, document_ids(train));  // after encoding: word_counts count each token once
-  add_context(dev_data, config.context, document_ids(dev));
+  Dataset train_data = encode_in_context(train, vocab, true, config.context);
+  Dataset dev_data = encode_in_context(dev, vocab, false, config.context);
   const auto dev_gold = gold_iob2(dev);
   log << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
                      "{} parameters; {} threads{}\n",
@@ -565,11 +564,7 @@ TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, 
   log << fmt::format("best dev F1 {:.2f} at epoch {} ({:.1f}s to best, {:.1f}s total)\n", summary.best_dev_f1,
                      summary.best_epoch, summary.seconds_to_best, summary.seconds);
   if (root && !config.test.empty()) {
-    TrainedModel best = load_trained_model(config.model);
-    Predictor p(*best.net, best.vocab, threads);
-    Dataset test_data = encode_corpus(test, best.vocab, false);
-    add_context(test_data, best.train_config.context, document_ids(test));
-    EvalReport r = evaluate(gold_iob2(test), p.tags(test_data));
+    EvalReport r = evaluate(gold_iob2(test), tag_corpus(load_trained_model(config.model), test, threads));
     summary.test_f1 = r.overall.f1();
     log << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), summary.test_f1);
   }

@@ -121,17 +121,11 @@ TEST_CASE("train: save -> load gives bit-identical emissions and predictions") {
 TEST_CASE("train: a resumed run ends with the same model as an uninterrupted one") {
   medner_test::TempDir dir;
   std::string data = slice(dir, "data/ncbi-disease/train.tsv", 16);
-  auto with = [&](ConfigMap m, const std::string& key, const std::string& value) {
-    for (auto& kv : m)
-      if (kv.first == key) kv.second = value;
-    return m;
-  };
-  ConfigMap full = with(tiny_config(data, dir.file("full.bin")), "max-epochs", "4");
-  full = with(full, "dropout", "0.3");
-  full = with(full, "singleton-unk", "0.5");
+  ConfigMap full =
+      with(tiny_config(data, dir.file("full.bin")), {{"max-epochs", "4"}, {"dropout", "0.3"}, {"singleton-unk", "0.5"}});
   run(full);
   {
-    ConfigMap again = with(full, "model", dir.file("again.bin"));
+    ConfigMap again = with(full, {{"model", dir.file("again.bin")}});
     run(again);
     ModelFile a = load_model_file(dir.file("full.bin.ckpt")), b = load_model_file(dir.file("again.bin.ckpt"));
     for (std::size_t i = 0; i < a.params.size(); ++i) {
@@ -139,9 +133,9 @@ TEST_CASE("train: a resumed run ends with the same model as an uninterrupted one
       CHECK(a.params[i].data == b.params[i].data);
     }
   }
-  ConfigMap part = with(full, "model", dir.file("part.bin"));
-  run(with(part, "max-epochs", "2"));
-  run(with(part, "resume", "true"));
+  ConfigMap part = with(full, {{"model", dir.file("part.bin")}});
+  run(with(part, {{"max-epochs", "2"}}));
+  run(with(part, {{"resume", "true"}}));
   ModelFile a = load_model_file(dir.file("full.bin")), b = load_model_file(dir.file("part.bin"));
   REQUIRE(a.params.size() == b.params.size());
   for (std::size_t i = 0; i < a.params.size(); ++i) {
