@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "io/checksum.h"
 #include "io/model_file.h"
-#include "train/trained_model.h"
+#include "model/trained_model.h"
 
 #include "fuzz_common.h"
 

@@ -30,20 +30,20 @@ struct NetDims {
   int input_dim() const { return word_dim + casing_dim + char_out(); }
 };
 
-inline NetDims net_dims(const medner::TrainConfig& c, int labels, int char_vocab) {
+inline NetDims net_dims(const medner::ModelOptions& c, int labels, int char_vocab) {
   NetDims d;
   d.char_vocab = char_vocab;
-  d.word_dim = c.word_dim;
-  d.casing_dim = c.casing ? c.casing_dim : 0;
-  d.chars = c.chars.kind;
-  d.char_dim = static_cast<int>(c.chars.char_dim);
-  d.char_hidden = static_cast<int>(c.chars.hidden);
-  d.char_filters = static_cast<int>(c.chars.filters);
-  d.char_width = static_cast<int>(c.chars.width);
-  d.hidden = c.hidden;
+  d.word_dim = static_cast<int>(c.word_dim);
+  d.casing_dim = c.casing ? static_cast<int>(c.casing_dim) : 0;
+  d.chars = c.char_encoder.kind;
+  d.char_dim = static_cast<int>(c.char_encoder.char_dim);
+  d.char_hidden = static_cast<int>(c.char_encoder.hidden);
+  d.char_filters = static_cast<int>(c.char_encoder.filters);
+  d.char_width = static_cast<int>(c.char_encoder.width);
+  d.hidden = static_cast<int>(c.hidden);
   d.layers = c.layers;
   d.labels = labels;
-  d.crf = c.output == "crf";
+  d.crf = c.crf;
   return d;
 }
 

@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     const double cpu_before = cpu_seconds();
     const auto wall_before = std::chrono::steady_clock::now();
     std::ostringstream out;
-    TrainSummary s = train_model(config, effective, *comm, std::cerr, out);
+    TrainSummary s = train_model(config, effective, *comm, std::cerr);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
     double cpu_share = (cpu_seconds() - cpu_before) / (wall * s.threads);
     const double load_after = load_average();

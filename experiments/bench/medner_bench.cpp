@@ -13,10 +13,10 @@
 
 #include "data/conll.h"
 #include "ops/packed_gemm.h"
-#include "train/batch_plan.h"
-#include "train/dataset.h"
-#include "train/predictor.h"
-#include "train/trained_model.h"
+#include "model/batch_plan.h"
+#include "model/dataset.h"
+#include "model/predictor.h"
+#include "model/trained_model.h"
 #include "train/trainer.h"
 
 #include <cxxopts.hpp>
@@ -194,10 +194,7 @@ Results prepare(const Options& o, const std::string& train_slice, const std::str
   const ConfigMap m = bench_config(o, train_slice, dev_slice, "unused", 1);
   const TrainConfig cfg = TrainConfig::from_map(m);
   Corpus train = read_conll(train_slice), test = read_conll(test_slice);
-  WordOptions wo;
-  wo.lowercase = cfg.lowercase;
-  wo.normalize_digits = cfg.normalize_digits;
-  Vocabularies v = build_vocabularies(train, {}, nullptr, wo, parse_tag_scheme(cfg.tag_scheme));
+  Vocabularies v = build_vocabularies(train, {}, nullptr, cfg.net.word_options(), cfg.net.tag_scheme);
   Dataset dt = encode_corpus(train, v, false), dg = encode_corpus(test, v, false);
   const BatchStats st = batch_stats(dt, plan_epoch(dt.sentences, cfg.batch_size, cfg.seed, 0));
   const BatchStats sg = batch_stats(dg, plan_by_length(dg.sentences, kPredictBatchTokens, kPredictBatchSentences));
@@ -325,7 +322,7 @@ Results train_run(const Options& o, const std::string& train, const std::string&
   LogClock clock;
   std::ostream log(&clock);
   std::ostringstream out;
-  const TrainSummary s = train_model(TrainConfig::from_map(m), m, log, out);
+  const TrainSummary s = train_model(TrainConfig::from_map(m), m, log);
   const double tokens = static_cast<double>(encoded_tokens(train));
   Results r = {{"tokens_per_second", s.tokens_per_second}, {"dev_f1", s.best_dev_f1}, {"seconds", s.seconds}};
   if (clock.cpu_end > clock.cpu_start && clock.cpu_start >= 0 && s.tokens_per_second > 0) {
@@ -424,7 +421,7 @@ void measure(Report& R, const std::string& train, const std::string& dev, const 
   const int all = R.all;
   R.stats = run_child("corpus statistics", [&] { return prepare(o, train, dev, test); }).values;
   const TrainConfig cfg = TrainConfig::from_map(bench_config(o, train, dev, model, 1));
-  const NetDims dims = net_dims(cfg, static_cast<int>(R.stats.at("labels")), static_cast<int>(R.stats.at("char_vocab")));
+  const NetDims dims = net_dims(cfg.net, static_cast<int>(R.stats.at("labels")), static_cast<int>(R.stats.at("char_vocab")));
   R.st = stats_from(R.stats, "train_");
   R.sg = stats_from(R.stats, "tag_");
   R.terms_train = flop_model(dims, R.st);

@@ -16,6 +16,13 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A command line that cannot be run as given: a missing or unknown option, options that do not
+// go together, a value out of range. The apps exit with 2 for it (1 for the others).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A broken invariant: the message carries medner's own source location.
 class InternalError : public std::logic_error {
  public:

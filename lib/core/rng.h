@@ -57,4 +57,13 @@ class Rng {
   std::array<uint64_t, 4> s_{};
 };
 
+// The seed of one random stream of a run, e.g. of (training step, shard): the dropout and <unk>
+// draws of a shard are a function of the run's seed and their coordinates only, so they do not
+// depend on which thread or rank computes them, nor on a resume (splitmix64's finalizer).
+inline uint64_t stream_seed(uint64_t seed, uint64_t a, uint64_t b) {
+  uint64_t z = seed * 0x9E3779B97F4A7C15ULL ^ (a + 0x632BE59BD9B4E019ULL) * 0xBF58476D1CE4E5B9ULL ^ b;
+  z = (z ^ (z >> 31)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 29);
+}
+
 }  // namespace medner

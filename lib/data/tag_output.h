@@ -3,6 +3,7 @@
 // offsets are Unicode code points (Python str indexing). Formats: docs/tokenizer.md.
 #pragma once
 
+#include "data/json_text.h"
 #include "data/tokenizer.h"
 
 #include <cstddef>
@@ -61,12 +62,5 @@ std::vector<TaggedEntity> entities_from_tags(const TaggedSentence& unit);
 
 // A CoNLL sentence as a unit: text = words joined by single spaces, tokens with their offsets.
 TaggedSentence tagged_from_words(const std::vector<std::string>& words);
-
-// s as a JSON string literal, quotes included: \" \\ escaped, control characters (and U+007F,
-// U+2028, U+2029) as \u00XX / \u2028, other UTF-8 passed through, invalid bytes as U+FFFD.
-std::string json_quote(std::string_view s);
-
-// A double as a JSON number that reads back to the same value; NaN and infinities as null.
-std::string json_number(double x);
 
 }  // namespace medner

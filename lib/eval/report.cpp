@@ -112,14 +112,14 @@ std::string json_counts(const ChunkCounts& c) {
 }
 
 std::string json_novelty(const NoveltyReport& n) {
-  std::string out = "{\n    \"train\": " + json_string(n.train_path) +
+  std::string out = "{\n    \"train\": " + json_quote(n.train_path) +
                     ",\n    \"train_mentions\": " + std::to_string(n.train_mentions) +
                     ",\n    \"seen\": " + json_counts(n.overall.seen) +
                     ",\n    \"unseen\": " + json_counts(n.overall.unseen) + ",\n    \"types\": {";
   bool first = true;
   for (const auto& [type, split] : n.types) {
     out += first ? "\n" : ",\n";
-    out += "      " + json_string(type) + ": {\"seen\": " + json_counts(split.seen) +
+    out += "      " + json_quote(type) + ": {\"seen\": " + json_counts(split.seen) +
            ", \"unseen\": " + json_counts(split.unseen) + "}";
     first = false;
   }
@@ -132,7 +132,7 @@ std::string format_json(const EvalReport& r, const NoveltyReport* novelty) {
   bool first = true;
   for (const auto& [type, c] : r.types) {
     out += first ? "\n" : ",\n";
-    out += "    " + json_string(type) + ": " + json_counts(c);
+    out += "    " + json_quote(type) + ": " + json_counts(c);
     first = false;
   }
   out += r.types.empty() ? "},\n" : "\n  },\n";
@@ -167,22 +167,6 @@ std::string format_report(const EvalReport& report, ReportFormat format,
   }
   MEDNER_CHECK(false, "unknown ReportFormat {}", static_cast<int>(format));
   return "";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20 || c == 0x7F) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += ch;  // UTF-8 passes through (readers have validated it)
-    }
-  }
-  return out + "\"";
 }
 
 std::string markdown_cell(const std::string& s) {

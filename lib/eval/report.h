@@ -3,6 +3,8 @@
 // the counts behind every score; JSON is one object with unrounded percentages for scripts.
 #pragma once
 
+#include "data/json_text.h"
+
 #include <string>
 
 #include "eval/metrics.h"
@@ -34,7 +36,6 @@ std::string format_report(const EvalReport& report, ReportFormat format,
                           const NoveltyReport* novelty = nullptr);
 
 // Helpers shared with the statistics report.
-std::string json_string(const std::string& s);    // quoted and escaped
 std::string markdown_cell(const std::string& s);  // '|' escaped
 
 }  // namespace medner

@@ -46,7 +46,7 @@ std::string json_system(const std::string& name, const ChunkCounts& c) {
   return fmt::format(
       "{{\"file\": {}, \"precision\": {}, \"recall\": {}, \"f1\": {}, \"gold\": {}, "
       "\"predicted\": {}, \"correct\": {}}}",
-      json_string(name), c.precision(), c.recall(), c.f1(), c.gold, c.predicted, c.correct);
+      json_quote(name), c.precision(), c.recall(), c.f1(), c.gold, c.predicted, c.correct);
 }
 
 std::string method_text(const SignificanceResult& r) {

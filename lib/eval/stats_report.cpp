@@ -76,11 +76,11 @@ std::string format_json(const std::vector<CorpusStats>& all) {
         "  {{\"path\": {}, \"sentences\": {}, \"tokens\": {}, \"tag_scheme\": \"{}\", "
         "\"longest_sentence\": {}, \"longest_sentence_line\": {}, \"invalid_sentences\": {}, "
         "\"chunks\": {}, \"chunks_by_type\": {{",
-        json_string(st.path), st.sentences, st.tokens, to_string(st.scheme), st.longest_sentence,
+        json_quote(st.path), st.sentences, st.tokens, to_string(st.scheme), st.longest_sentence,
         st.longest_sentence_line, st.invalid_sentences, st.chunks);
     bool first = true;
     for (const auto& [type, n] : st.chunks_by_type) {
-      out += fmt::format("{}{}: {}", first ? "" : ", ", json_string(type), n);
+      out += fmt::format("{}{}: {}", first ? "" : ", ", json_quote(type), n);
       first = false;
     }
     out += "}}";

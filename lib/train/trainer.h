@@ -35,13 +35,12 @@ struct TrainSummary {
   double sync_sparse_reals_per_step = 0;
 };
 
-// Runs a training described by `config` (the effective `effective` map is stored in the model).
-// Progress goes to `log` (stderr); the test report, if any, to `out`. Every rank of `comm` calls
-// it with the same arguments; only rank 0 writes to `log` and to files.
+// Runs a training described by `config` (the stored options of the `effective` map go into the
+// model). Progress, the epochs' lines and the test score go to `log` (stderr). Every rank of
+// `comm` calls it with the same arguments; only rank 0 writes to `log` and to files.
 TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, Communicator& comm,
-                         std::ostream& log, std::ostream& out);
+                         std::ostream& log);
 // One process (LocalComm).
-TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, std::ostream& log,
-                         std::ostream& out);
+TrainSummary train_model(const TrainConfig& config, const ConfigMap& effective, std::ostream& log);
 
 }  // namespace medner

@@ -71,7 +71,7 @@ TEST_CASE("report: json holds the specified fields, unrounded") {
 }
 
 TEST_CASE("report: json and markdown escape type names") {
-  CHECK(json_string("a\"b\\c\x01") == "\"a\\\"b\\\\c\\u0001\"");
+  CHECK(json_quote("a\"b\\c\x01") == "\"a\\\"b\\\\c\\u0001\"");
   CHECK(markdown_cell("a|b") == "a\\|b");
   std::string md = format_report(one_type("x|y", 1, 1, 1), ReportFormat::Markdown);
   CHECK(md.find("| x\\|y | 100.00 | 100.00 | 100.00 | 1 | 1 | 1 |\n") != std::string::npos);

@@ -29,7 +29,7 @@ std::string train_error(const ConfigMap& extra) {
   return error_of([&] {
     ConfigMap m = tiny_config(extra);
     std::ostringstream log, out;
-    train_model(TrainConfig::from_map(m), m, log, out);
+    train_model(TrainConfig::from_map(m), m, log);
   });
 }
 

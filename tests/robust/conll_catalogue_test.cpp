@@ -7,7 +7,7 @@
 
 #include "data/tag_scheme.h"
 #include "data/utf8.h"
-#include "train/tagging.h"
+#include "model/tagging.h"
 #include "train/trainer.h"
 
 #include <chrono>
@@ -227,6 +227,6 @@ TEST_CASE("robust conll: a 10 MB token in training data is cut for the network, 
                                    {"max-epochs", "1"}});
   std::ostringstream log, out;
   auto t0 = std::chrono::steady_clock::now();
-  REQUIRE_NOTHROW(train_model(TrainConfig::from_map(m), m, log, out));
+  REQUIRE_NOTHROW(train_model(TrainConfig::from_map(m), m, log));
   CHECK(seconds_since(t0) < time_limit(5.0));
 }

@@ -44,7 +44,7 @@ bool all_finite(const ModelFile& mf) {
 std::string numeric_stop(const ConfigMap& m) {
   std::ostringstream log, out;
   try {
-    train_model(TrainConfig::from_map(m), m, log, out);
+    train_model(TrainConfig::from_map(m), m, log);
   } catch (const NumericError& e) {
     return e.what();
   }
@@ -63,7 +63,7 @@ TEST_CASE(
   std::ostringstream log, out;
   std::string msg;
   try {
-    train_model(TrainConfig::from_map(m), m, log, out);
+    train_model(TrainConfig::from_map(m), m, log);
   } catch (const NumericError& e) {
     msg = e.what();
   }
@@ -82,7 +82,7 @@ TEST_CASE(
   // The checkpoint is the one written after step - 1, and all of it is finite.
   const ModelFile ckpt = load_model_file(model + ".ckpt");
   CHECK(ckpt.kind == "checkpoint");
-  CHECK(get_blob_u64s(ckpt, "progress", model + ".ckpt").at(2) == static_cast<uint64_t>(step - 1));
+  CHECK(get_blob_u64s(ckpt, "progress/step", model + ".ckpt").at(0) == static_cast<uint64_t>(step - 1));
   CHECK(all_finite(ckpt));
   // No epoch ended, so no model was written; no temporary file is left.
   CHECK(dir.list() == std::vector<std::string>{"d.tsv", "m.bin.ckpt"});
@@ -97,15 +97,15 @@ TEST_CASE(
   {
     const ConfigMap m = diverging(data, dir.file("stop.bin"), "stop");
     std::ostringstream log, out;
-    CHECK_THROWS_AS(train_model(TrainConfig::from_map(m), m, log, out), NumericError);
+    CHECK_THROWS_AS(train_model(TrainConfig::from_map(m), m, log), NumericError);
   }
   const ModelFile before = load_model_file(dir.file("stop.bin.ckpt"));
-  const uint64_t good_steps = get_blob_u64s(before, "progress", "ckpt").at(2);
+  const uint64_t good_steps = get_blob_u64s(before, "progress/step", "ckpt").at(0);
 
   const ConfigMap m = diverging(data, dir.file("skip.bin"), "skip");
   std::ostringstream log, out;
   TrainSummary s;
-  REQUIRE_NOTHROW(s = train_model(TrainConfig::from_map(m), m, log, out));
+  REQUIRE_NOTHROW(s = train_model(TrainConfig::from_map(m), m, log));
   CHECK(s.epochs == 2);
   // One warning per skipped batch, naming it; the first is the step the stopping run stopped at.
   const std::string text = log.str();

@@ -9,9 +9,9 @@
 #include "data/conll.h"
 #include "io/model_file.h"
 #include "train/config.h"
-#include "train/dataset.h"
-#include "train/ner_network.h"
-#include "train/trained_model.h"
+#include "model/dataset.h"
+#include "model/ner_network.h"
+#include "model/trained_model.h"
 
 #include <doctest/doctest.h>
 
@@ -108,12 +108,12 @@ inline medner::ConfigMap tiny_config(const medner::ConfigMap& extra = {}) {
 inline medner::ModelFile untrained_model(const medner::Corpus& corpus,
                                          const medner::ConfigMap& extra = {}) {
   using namespace medner;
-  TrainConfig cfg = TrainConfig::from_map(tiny_config(extra));
-  Vocabularies vocab =
-      build_vocabularies(corpus, {}, nullptr, WordOptions{}, parse_tag_scheme(cfg.tag_scheme));
+  const ConfigMap m = tiny_config(extra);
+  TrainConfig cfg = TrainConfig::from_map(m);
+  Vocabularies vocab = build_vocabularies(corpus, {}, nullptr, WordOptions{}, cfg.net.tag_scheme);
   Rng init(11);
-  NerNetwork net(network_config(cfg, vocab), init);
-  return to_model_file(cfg.stored_map(), vocab, net, "model");
+  NerNetwork net(network_config(cfg.net, vocab), init);
+  return to_model_file(stored_config(m), vocab, net, "model");
 }
 
 }  // namespace medner_robust

@@ -7,7 +7,7 @@
 
 #include "data/tag_output.h"
 #include "data/utf8.h"
-#include "train/tagging.h"
+#include "model/tagging.h"
 
 #include <chrono>
 #include <sstream>

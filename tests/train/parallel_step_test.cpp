@@ -46,7 +46,7 @@ ConfigMap with(ConfigMap m, const std::string& key, const std::string& value) {
 
 void run(const ConfigMap& m) {
   std::ostringstream log, out;
-  train_model(TrainConfig::from_map(m), m, log, out);
+  train_model(TrainConfig::from_map(m), m, log);
 }
 
 // Largest |a - b| over all parameters, relative to the largest |a|.

@@ -7,10 +7,11 @@
 #include "data/tag_scheme.h"
 #include "eval/metrics.h"
 #include "io/model_file.h"
+#include "model/predictor.h"
+#include "model/tagging.h"
+#include "model/trained_model.h"
+#include "train/checkpoint.h"
 #include "train/config.h"
-#include "train/predictor.h"
-#include "train/tagging.h"
-#include "train/trained_model.h"
 #include "train/trainer.h"
 
 #include <doctest/doctest.h>
@@ -51,7 +52,7 @@ ConfigMap with(ConfigMap m, const std::vector<std::pair<std::string, std::string
 
 TrainSummary run(const ConfigMap& m) {
   std::ostringstream log, out;
-  return train_model(TrainConfig::from_map(m), m, log, out);
+  return train_model(TrainConfig::from_map(m), m, log);
 }
 
 }  // namespace
@@ -98,11 +99,12 @@ TEST_CASE("train: save -> load gives bit-identical emissions and predictions") {
   medner_test::TempDir dir;
   std::string data = slice(dir, "data/bc5cdr/train.tsv", 12);
   Corpus c = read_conll(data);
-  TrainConfig cfg = TrainConfig::from_map(tiny_config(data, dir.file("m.bin")));
+  const ConfigMap m = tiny_config(data, dir.file("m.bin"));
+  TrainConfig cfg = TrainConfig::from_map(m);
   Vocabularies vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
   Rng init(7);
-  NerNetwork net(network_config(cfg, vocab), init);
-  save_model_file(dir.file("m.bin"), to_model_file(cfg.stored_map(), vocab, net, "model"));
+  NerNetwork net(network_config(cfg.net, vocab), init);
+  save_model_file(dir.file("m.bin"), to_model_file(stored_config(m), vocab, net, "model"));
   TrainedModel loaded = load_trained_model(dir.file("m.bin"));
   CHECK(loaded.vocab.words.entries() == vocab.words.entries());
   CHECK(loaded.vocab.tags.entries() == vocab.tags.entries());
@@ -245,7 +247,30 @@ TEST_CASE("train: a checkpoint that predates an option resumes as if it had the 
   save_model_file(dir.file("m.bin.ckpt"), ckpt);
   m = with(m, {{"max-epochs", "2"}, {"resume", "true"}});
   CHECK(run(m).epochs == 2);
-  // A real difference is still refused.
-  CHECK_THROWS_WITH_AS(run(with(m, {{"hidden", "20"}})), doctest::Contains("the checkpoint was written with a different configuration"),
+  // A real difference is still refused, and the message names it.
+  CHECK_THROWS_WITH_AS(run(with(m, {{"hidden", "20"}})),
+                       doctest::Contains("the checkpoint was written with --hidden 24, this run has --hidden 20"),
                        InputError);
+}
+
+TEST_CASE("train: a checkpoint of the positional format before named fields is refused by name") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 12);
+  ConfigMap m = with(tiny_config(data, dir.file("m.bin")), {{"max-epochs", "1"}});
+  run(m);
+  ModelFile ckpt = load_model_file(dir.file("m.bin.ckpt"));
+  REQUIRE(find_blob(ckpt, "checkpoint/format") != nullptr);
+  REQUIRE(find_blob(ckpt, "progress/epoch") != nullptr);
+  // What an older version wrote: one positional record, no format field.
+  ckpt.blobs.erase(std::remove_if(ckpt.blobs.begin(), ckpt.blobs.end(),
+                                  [](const auto& b) { return b.first.rfind("progress/", 0) == 0 || b.first == "checkpoint/format"; }),
+                   ckpt.blobs.end());
+  put_blob_u64s(ckpt, "progress", {1, 0, 2, 1, 0, 2});
+  save_model_file(dir.file("m.bin.ckpt"), ckpt);
+  m = with(m, {{"max-epochs", "2"}, {"resume", "true"}});
+  CHECK_THROWS_WITH_AS(run(m), doctest::Contains("a checkpoint of an older medner"), InputError);
+  // A field missing from a checkpoint of this format is named.
+  put_blob_u64s(ckpt, "checkpoint/format", {kCheckpointFormat});
+  save_model_file(dir.file("m.bin.ckpt"), ckpt);
+  CHECK_THROWS_WITH_AS(run(m), doctest::Contains("missing blob 'progress/epoch'"), InputError);
 }

@@ -1,4 +1,4 @@
-#include "train/ner_network.h"
+#include "model/ner_network.h"
 
 #include "core/error.h"
 #include "data/word_features.h"
@@ -26,7 +26,7 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
   output_ = Linear(store_, "output", bilstm_.output_dim(), L, init);
   if (config.crf) {
     crf_ = std::make_unique<Crf>(store_, "crf", L);
-    if (config.constraints) crf_->set_constraints(crf_constraints(config.tags, config.tag_scheme));
+    if (config.constraints) crf_->set_constraints(crf_constraints(config.tags, to_string(config.tag_scheme)));
   }
   store_.finalize();
 }

@@ -1,4 +1,4 @@
-#include "train/batch_plan.h"
+#include "model/batch_plan.h"
 
 #include "core/rng.h"
 

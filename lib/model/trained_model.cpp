@@ -1,4 +1,4 @@
-#include "train/trained_model.h"
+#include "model/trained_model.h"
 
 #include "core/error.h"
 #include "data/word_features.h"
@@ -15,24 +15,24 @@ namespace {
 // parameter it certainly has (embedding tables, recurrent weights, output layer, transitions).
 // Checked against the file before the network is allocated, so that a corrupted (or edited) file
 // whose stored config says hidden = 2000000000 is refused instead of costing gigabytes.
-double min_param_values(const TrainConfig& c, const Vocabularies& v) {
+double min_param_values(const ModelOptions& c, const Vocabularies& v) {
   const auto L = static_cast<double>(v.tags.size());
   const auto h = static_cast<double>(c.hidden);
   double n = static_cast<double>(c.word_dim) * v.words.size();
   if (c.casing) n += static_cast<double>(c.casing_dim) * kCasingCount;
-  if (c.chars.kind != CharEncoderKind::None) {
-    const auto cd = static_cast<double>(c.chars.char_dim);
+  if (c.char_encoder.kind != CharEncoderKind::None) {
+    const auto cd = static_cast<double>(c.char_encoder.char_dim);
     n += cd * v.chars.size();
-    if (c.chars.kind == CharEncoderKind::Lstm) {
-      const auto ch = static_cast<double>(c.chars.hidden);
+    if (c.char_encoder.kind == CharEncoderKind::Lstm) {
+      const auto ch = static_cast<double>(c.char_encoder.hidden);
       n += 2 * 4 * ch * (cd + ch);
     } else {
-      n += static_cast<double>(c.chars.filters) * static_cast<double>(c.chars.width) * cd;
+      n += static_cast<double>(c.char_encoder.filters) * static_cast<double>(c.char_encoder.width) * cd;
     }
   }
   n += static_cast<double>(c.layers) * 2 * 4 * h * h;  // Wh of each direction of each layer
   n += 2 * h * L;                                      // output layer
-  if (c.output == "crf") n += L * L;
+  if (c.crf) n += L * L;
   return n;
 }
 
@@ -47,24 +47,23 @@ Vocab vocab_from(const ModelFile& mf, const std::string& name, const std::string
   return Vocab(entries);
 }
 
+// An option name: lower-case letters, digits and '-', as every option table spells them.
+bool valid_config_key(const std::string& key) {
+  if (key.empty() || key.size() > 64) return false;
+  for (char ch : key)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
 }  // namespace
 
-NetworkConfig network_config(const TrainConfig& c, const Vocabularies& vocab) {
+NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vocab) {
   NetworkConfig n;
+  static_cast<ModelOptions&>(n) = options;
   n.words = vocab.words.size();
   n.chars = vocab.chars.size();
   n.tags = vocab.tags.entries();
-  n.tag_scheme = to_string(vocab.scheme);
-  n.word_dim = c.word_dim;
-  n.casing = c.casing;
-  n.casing_dim = c.casing_dim;
-  n.char_encoder = c.chars;
-  n.hidden = c.hidden;
-  n.layers = c.layers;
-  n.context = c.context;
-  n.dropout = static_cast<real>(c.dropout);
-  n.crf = c.output == "crf";
-  n.constraints = c.constraints;
+  n.tag_scheme = vocab.scheme;
   return n;
 }
 
@@ -82,18 +81,17 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
 
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   TrainedModel m;
-  // Options missing from the file keep their defaults; unknown ones are errors.
-  ConfigMap stored;
+  // The model's options are decoded (missing ones keep their defaults, as in a file written
+  // before they existed); the others record how the model was trained and are kept as they are.
+  ConfigMap own;
   for (const auto& kv : mf.config) {
-    const OptionSpec* spec = find_option(kv.first);
-    if (spec == nullptr)
-      throw InputError(
-          fmt::format("{}: unknown config key '{}' in the model", path, message_excerpt(kv.first)));
-    stored.push_back(kv);
+    if (!valid_config_key(kv.first))
+      throw InputError(fmt::format("{}: malformed config key '{}' in the model", path, message_excerpt(kv.first)));
+    if (find_option(model_options(), kv.first) != nullptr) own.push_back(kv);
   }
   m.config = mf.config;
   try {
-    m.train_config = TrainConfig::from_map(merge_config({stored}));
+    m.options = parse_options(model_options(), own);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: bad stored config: {}", path, e.what()));
   }
@@ -102,15 +100,14 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   m.vocab.tags = vocab_from(mf, "tags", path);
   if (m.vocab.words.size() < 2 || m.vocab.chars.size() < 2 || m.vocab.tags.size() < 1)
     throw InputError(path + ": a vocabulary is empty");
-  m.vocab.word_options.lowercase = m.train_config.lowercase;
-  m.vocab.word_options.normalize_digits = m.train_config.normalize_digits;
-  m.vocab.scheme = parse_tag_scheme(m.train_config.tag_scheme);
+  m.vocab.word_options = m.options.word_options();
+  m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))
       throw InputError(fmt::format("{}: tag vocabulary: {}", path, invalid_tag_reason(tag)));
   double in_file = 0;
   for (const ModelFile::Tensor& t : mf.params) in_file += static_cast<double>(t.data.size());
-  const double needed = min_param_values(m.train_config, m.vocab);
+  const double needed = min_param_values(m.options, m.vocab);
   if (needed > in_file)
     throw InputError(
         fmt::format("{}: the stored configuration needs at least {:.0f} parameter values, the file "
@@ -118,12 +115,12 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
                     path, needed, in_file));
   Rng init(0);
   try {
-    m.net = std::make_unique<NerNetwork>(network_config(m.train_config, m.vocab), init);
+    m.net = std::make_unique<NerNetwork>(network_config(m.options, m.vocab), init);
   } catch (const std::bad_alloc&) {
     throw InputError(
         fmt::format("{}: out of memory building the network of the stored configuration "
                     "(hidden = {}, word-dim = {}, {} words)",
-                    path, m.train_config.hidden, m.train_config.word_dim, m.vocab.words.size()));
+                    path, m.options.hidden, m.options.word_dim, m.vocab.words.size()));
   }
   load_params(mf, m.net->params(), path);
   return m;

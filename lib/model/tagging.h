@@ -4,7 +4,7 @@
 
 #include "data/tag_output.h"
 #include "eval/metrics.h"
-#include "train/trained_model.h"
+#include "model/trained_model.h"
 
 #include <iosfwd>
 #include <cstddef>

@@ -3,7 +3,7 @@
 // the batches shuffled. A pure function of (seed, epoch): a resumed run rebuilds the same plan.
 #pragma once
 
-#include "data/batch.h"
+#include "model/batch.h"
 
 #include <cstdint>
 #include <vector>

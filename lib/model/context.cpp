@@ -1,4 +1,4 @@
-#include "train/context.h"
+#include "model/context.h"
 
 #include "core/error.h"
 

@@ -2,10 +2,10 @@
 // a sentence read in its window exactly as it scores the window's target columns when the window is
 // given as one plain sentence, so the context reaches the encoder and only the targets leave it.
 #include "data/conll.h"
-#include "train/config.h"
-#include "train/context.h"
-#include "train/predictor.h"
-#include "train/trained_model.h"
+#include "model/context.h"
+#include "model/model_options.h"
+#include "model/predictor.h"
+#include "model/trained_model.h"
 
 #include <doctest/doctest.h>
 
@@ -95,9 +95,8 @@ TEST_CASE("make_batch with context: the input holds the windows, the targets onl
 TEST_CASE("context: a sentence's emissions are the target columns of its window read as one sentence") {
   Corpus c = read_conll("data/ncbi-disease/train.tsv");
   c.sentences.resize(12);
-  const ConfigMap m = merge_config({{{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"},
-                                     {"char-hidden", "8"}, {"hidden", "12"}, {"context", "1"}}});
-  const TrainConfig cfg = TrainConfig::from_map(m);
+  const ModelOptions cfg = parse_options(model_options(), {{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"},
+                                     {"char-hidden", "8"}, {"hidden", "12"}, {"context", "1"}});
   const Vocabularies vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
   Rng init(11);
   NerNetwork net(network_config(cfg, vocab), init);

@@ -1,4 +1,4 @@
-#include "data/batch.h"
+#include "model/batch.h"
 
 #include <algorithm>
 

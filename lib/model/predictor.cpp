@@ -1,7 +1,7 @@
-#include "train/predictor.h"
+#include "model/predictor.h"
 
 #include "core/error.h"
-#include "train/batch_plan.h"
+#include "model/batch_plan.h"
 
 #include <omp.h>
 

@@ -9,7 +9,7 @@
 // build the same windows, so a model sees at tagging time the input it was trained on.
 #pragma once
 
-#include "train/dataset.h"
+#include "model/dataset.h"
 
 #include <vector>
 

@@ -2,9 +2,9 @@
 // or all together), or on whether the Predictor's kept workspaces are fresh or reused; concurrent
 // calls on one Predictor give the same results.
 #include "data/conll.h"
-#include "train/config.h"
-#include "train/predictor.h"
-#include "train/trained_model.h"
+#include "model/model_options.h"
+#include "model/predictor.h"
+#include "model/trained_model.h"
 
 #include <doctest/doctest.h>
 
@@ -15,9 +15,8 @@ using namespace medner;
 TEST_CASE("predictor: same tags for 1 and 2 threads, one sentence or all, fresh or reused, concurrent") {
   Corpus c = read_conll("data/bc5cdr/train.tsv");
   c.sentences.resize(150);  // more than two tagging batches of 64
-  const ConfigMap m = merge_config({{{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"},
-                                     {"char-hidden", "8"}, {"hidden", "12"}}});
-  const TrainConfig cfg = TrainConfig::from_map(m);
+  const ModelOptions cfg = parse_options(model_options(), {{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"},
+                                     {"char-hidden", "8"}, {"hidden", "12"}});
   const Vocabularies vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
   Rng init(5);  // untrained weights: the tags are arbitrary but must be reproducible
   NerNetwork net(network_config(cfg, vocab), init);

@@ -1,10 +1,10 @@
-#include "train/tagging.h"
+#include "model/tagging.h"
 
 #include "core/error.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
-#include "train/context.h"
-#include "train/predictor.h"
+#include "model/context.h"
+#include "model/predictor.h"
 
 #include <algorithm>
 #include <istream>
@@ -182,7 +182,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
   Predictor predictor(*model.net, model.vocab, threads);
   // Cuts overlong tokens; the windows the model was trained with.
-  return predictor.tags(encode_in_context(corpus, model.vocab, false, model.train_config.context));
+  return predictor.tags(encode_in_context(corpus, model.vocab, false, model.options.context));
 }
 
 }  // namespace medner

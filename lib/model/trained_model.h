@@ -1,22 +1,25 @@
-// A trained tagger as stored on disk: effective config, vocabularies, network parameters.
+// A trained tagger as stored on disk: its configuration, vocabularies, network parameters.
 // Model files and checkpoints share this content (checkpoints add training state as blobs).
+// The configuration holds the model's options (model/model_options.h), which loading decodes,
+// and the trainer's stored options (how it was trained), which loading keeps as they are.
 #pragma once
 
 #include "io/model_file.h"
-#include "train/config.h"
-#include "train/dataset.h"
-#include "train/ner_network.h"
+#include "model/dataset.h"
+#include "model/model_options.h"
+#include "model/ner_network.h"
+#include "options/option_values.h"
 
 #include <memory>
 #include <string>
 
 namespace medner {
 
-NetworkConfig network_config(const TrainConfig& config, const Vocabularies& vocab);
+NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vocab);
 
 struct TrainedModel {
-  ConfigMap config;  // the stored (effective) configuration
-  TrainConfig train_config;
+  ConfigMap config;      // as stored: the model's options and the trainer's
+  ModelOptions options;  // decoded from config
   Vocabularies vocab;
   std::unique_ptr<NerNetwork> net;
 };

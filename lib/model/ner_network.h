@@ -8,11 +8,12 @@
 #include "core/rng.h"
 #include "core/tape.h"
 #include "crf/crf_layer.h"
-#include "data/batch.h"
+#include "model/batch.h"
 #include "layers/char_encoder.h"
 #include "layers/embedding.h"
 #include "layers/linear.h"
 #include "layers/lstm.h"
+#include "model/model_options.h"
 
 #include <memory>
 #include <string>
@@ -20,20 +21,10 @@
 
 namespace medner {
 
-struct NetworkConfig {
-  Index words = 0, chars = 0;       // vocabulary sizes
-  std::vector<std::string> tags;    // labels, internal scheme
-  std::string tag_scheme = "iobes";
-  Index word_dim = 100;
-  bool casing = true;
-  Index casing_dim = 10;
-  CharEncoderConfig char_encoder;
-  Index hidden = 100;
-  int layers = 1;
-  int context = 0;  // neighbouring sentences per side in the input (train/context.h); data-side only
-  real dropout = real(0.5);
-  bool crf = true;
-  bool constraints = true;
+// The network's shape: its options (model/model_options.h) and the vocabulary sizes.
+struct NetworkConfig : ModelOptions {
+  Index words = 0, chars = 0;     // vocabulary sizes
+  std::vector<std::string> tags;  // labels, internal scheme
 };
 
 class NerNetwork {

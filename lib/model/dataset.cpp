@@ -1,8 +1,8 @@
-#include "train/dataset.h"
+#include "model/dataset.h"
 
 #include "core/error.h"
 #include "data/utf8.h"
-#include "train/ner_network.h"
+#include "model/ner_network.h"
 
 #include <algorithm>
 #include <unordered_map>

@@ -1,6 +1,6 @@
 // make_batch: the padded time-major layout, and the distinct forms of the batch ordered longest
 // first (the char LSTM computes only the words still running, a prefix of that order).
-#include "data/batch.h"
+#include "model/batch.h"
 
 #include <doctest/doctest.h>
 

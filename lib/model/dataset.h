@@ -2,7 +2,7 @@
 // corpus encoded with them (ids, casing, char forms, internal-scheme tags).
 #pragma once
 
-#include "data/batch.h"
+#include "model/batch.h"
 #include "data/conll.h"
 #include "data/embeddings_file.h"
 #include "data/tag_scheme.h"

@@ -5,8 +5,8 @@
 #pragma once
 
 #include "data/tag_scheme.h"
-#include "train/dataset.h"
-#include "train/ner_network.h"
+#include "model/dataset.h"
+#include "model/ner_network.h"
 
 #include <memory>
 #include <string>

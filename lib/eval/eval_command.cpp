@@ -1,0 +1,208 @@
+#include "eval/eval_command.h"
+
+#include "core/error.h"
+#include "data/corpus_stats.h"
+#include "eval/eval_input.h"
+#include "eval/metrics.h"
+#include "eval/novelty.h"
+#include "eval/stats_report.h"
+
+#include <iostream>
+#include <ostream>
+
+namespace medner {
+
+namespace {
+
+constexpr const char* kStdin = "-";
+
+OptionTable<EvalArgs> make_eval_options() {
+  using A = EvalArgs;
+  auto path = [](const char* name, auto field, const char* help) {
+    return text_option<A>(name, OptionKind::Path, field, "", help);
+  };
+  auto sig = [](auto member) { return [member](A& a) -> auto& { return a.significance.*member; }; };
+  return {
+      path("pred", &A::pred,
+           "predictions: alone, a conlleval-format file (token [columns] gold predicted); with --gold, a CoNLL "
+           "file (token [columns] predicted)"),
+      path("gold", &A::gold, "gold CoNLL file (token [columns] tag) with the same tokens as --pred"),
+      bool_option<A>("stats", &A::stats, false,
+                     "print sentences, tokens, chunks per type, tag scheme and longest sentence of each FILE"),
+      parsed_option<A>("format", &A::format, "text", "report format: text (conlleval's layout), markdown or json",
+                       parse_report_format),
+      path("model", &A::model, "a model from medner-train: tag --data with it, then score"),
+      path("data", &A::data, "gold CoNLL file to tag and score with --model"),
+      path("out", &A::out, "with --model: write the predictions in conlleval's format (token gold predicted)"),
+      path("train", &A::train,
+           "the training file (A,B for several): also score mentions seen and unseen in its gold chunks (same "
+           "type and lower-cased text) separately"),
+      int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)"),
+      bool_option<A>("compare", &A::compare, false,
+                     "significance of the F1 difference between two systems A and B (two FILEs): CoNLL "
+                     "predictions with the tokens of --gold, or conlleval-format files (token gold predicted; "
+                     "then --gold may be left out)"),
+      parsed_option<A>("method", sig(&SignificanceOptions::method), "bootstrap",
+                       "with --compare: bootstrap (paired, over sentences) or randomization (approximate "
+                       "randomization, sentences swapped between A and B)",
+                       parse_significance_method),
+      int_option<A>("samples", sig(&SignificanceOptions::samples), 10000, 1,
+                    "with --compare: bootstrap samples or randomization rounds"),
+      int_option<A>("seed", sig(&SignificanceOptions::seed), 1, 0, "with --compare: random seed"),
+  };
+}
+
+bool given_option(const ConfigMap& given, const char* name) {
+  for (const auto& kv : given)
+    if (kv.first == name) return true;
+  return false;
+}
+
+EvalMode compare_mode(const EvalArgs& a, const ConfigMap& given) {
+  if (a.stats || !a.pred.empty() || given_option(given, "model") || given_option(given, "data") ||
+      given_option(given, "out"))
+    throw UsageError("--compare takes two FILEs and an optional --gold; it cannot be combined with --pred, "
+                     "--stats, --model, --data or --out");
+  if (a.files.size() != 2)
+    throw UsageError("--compare needs two FILEs (systems A and B), got " + std::to_string(a.files.size()));
+  int stdin_uses = (a.gold == kStdin) + (a.files[0] == kStdin) + (a.files[1] == kStdin);
+  if (stdin_uses > 1) throw UsageError("only one input of --compare can be '-'");
+  return EvalMode::Compare;
+}
+
+EvalMode choose_mode(const EvalArgs& a, const ConfigMap& given) {
+  if (!a.compare && (given_option(given, "method") || given_option(given, "samples") || given_option(given, "seed")))
+    throw UsageError("--method, --samples and --seed go with --compare");
+  if (a.train == kStdin && (a.pred == kStdin || a.gold == kStdin || a.data == kStdin))
+    throw UsageError("--train and another input cannot both be '-'");
+  if (!a.train.empty() && (a.compare || a.stats))
+    throw UsageError("--train goes with scoring (--pred, --gold/--pred, --model/--data), not with --compare or "
+                     "--stats");
+  if (a.compare) return compare_mode(a, given);
+  if (given_option(given, "model") || given_option(given, "data")) {
+    if (a.model.empty() || a.data.empty()) throw UsageError("--model and --data go together");
+    if (a.stats || !a.gold.empty() || !a.pred.empty() || !a.files.empty())
+      throw UsageError("--model/--data cannot be combined with --stats, --gold or --pred");
+    return EvalMode::ScoreModel;
+  }
+  if (given_option(given, "out")) throw UsageError("--out needs --model and --data");
+  if (a.stats) {
+    if (!a.gold.empty() || !a.pred.empty()) throw UsageError("--stats cannot be combined with --gold or --pred");
+    if (a.files.empty()) throw UsageError("--stats needs at least one FILE");
+    return EvalMode::Stats;
+  }
+  if (!a.files.empty())
+    throw UsageError("unexpected argument '" + a.files.front() +
+                     "' (files without an option are for --stats and --compare)");
+  if (a.pred.empty())
+    throw UsageError(a.gold.empty() ? "nothing to do: give --pred FILE, --gold GOLD --pred PRED, --model M --data "
+                                      "FILE, --compare A B or --stats FILE..."
+                                    : "--gold needs --pred PRED");
+  if (a.gold == kStdin && a.pred == kStdin) throw UsageError("--gold and --pred cannot both be '-'");
+  return a.gold.empty() ? EvalMode::ScoreConlleval : EvalMode::ScorePair;
+}
+
+EvalInput read_conlleval_file(const std::string& path) {
+  return path == kStdin ? read_conlleval(std::cin, "<stdin>") : read_conlleval(path);
+}
+
+// --compare: per-sentence counts of both systems against the gold tags. With --gold, A and B are
+// read as CoNLL files whose last column is the prediction (so a conlleval-format file, token
+// gold predicted, works too); without it, both are conlleval-format files and must agree on gold.
+std::string compare(const EvalArgs& a) {
+  const std::string& path_a = a.files[0];
+  const std::string& path_b = a.files[1];
+  Corpus gold, pred_a, pred_b;
+  if (!a.gold.empty()) {
+    gold = read_eval_corpus(a.gold);
+    pred_a = read_eval_corpus(path_a);
+    pred_b = read_eval_corpus(path_b);
+  } else {
+    EvalInput in_a = read_conlleval_file(path_a);
+    EvalInput in_b = read_conlleval_file(path_b);
+    check_aligned(in_a.gold, in_b.gold);
+    for (std::size_t s = 0; s < in_a.gold.sentences.size(); ++s) {
+      const Sentence& ga = in_a.gold.sentences[s];
+      const Sentence& gb = in_b.gold.sentences[s];
+      for (std::size_t k = 0; k < ga.tags.size(); ++k)
+        if (ga.tags[k] != gb.tags[k])
+          throw InputError(fmt::format("{}:{}: gold tag '{}' differs from gold tag '{}' at {}:{}; both systems "
+                                       "must be scored on the same gold data",
+                                       in_b.gold.path, gb.line + static_cast<int>(k), gb.tags[k], ga.tags[k],
+                                       in_a.gold.path, ga.line + static_cast<int>(k)));
+    }
+    gold = std::move(in_a.gold);
+    pred_a = std::move(in_a.pred);
+    pred_b = std::move(in_b.pred);
+  }
+  SignificanceResult r = compare_systems(sentence_counts(gold, pred_a), sentence_counts(gold, pred_b), a.significance);
+  return format_significance(r, path_a, path_b, a.format);
+}
+
+}  // namespace
+
+const OptionTable<EvalArgs>& eval_options() {
+  static const OptionTable<EvalArgs> table = make_eval_options();
+  return table;
+}
+
+EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>& files) {
+  EvalArgs a;
+  try {
+    a = parse_options(eval_options(), given);
+  } catch (const InputError& e) {
+    throw UsageError(e.what());
+  }
+  a.files = files;
+  a.mode = choose_mode(a, given);
+  return a;
+}
+
+Corpus read_eval_corpus(const std::string& path) {
+  return path == kStdin ? read_conll(std::cin, "<stdin>") : read_conll(path);
+}
+
+std::string eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus& pred) {
+  EvalReport report = evaluate(gold, pred);
+  if (a.train.empty()) return format_report(report, a.format);
+  NoveltyReport novelty =
+      novelty_report(gold, pred, TrainMentions(a.train == kStdin ? read_eval_corpus(a.train) : read_conll_files(a.train)));
+  return format_report(report, a.format, &novelty);
+}
+
+void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred) {
+  for (std::size_t i = 0; i < gold.sentences.size(); ++i) {
+    const Sentence& s = gold.sentences[i];
+    for (std::size_t k = 0; k < s.tokens.size(); ++k)
+      out << s.tokens[k] << ' ' << s.tags[k] << ' ' << pred.sentences[i].tags[k] << '\n';
+    out << '\n';
+  }
+}
+
+std::string run_eval(const EvalArgs& a) {
+  switch (a.mode) {
+    case EvalMode::ScoreConlleval: {
+      EvalInput in = read_conlleval_file(a.pred);
+      return eval_score_report(a, in.gold, in.pred);
+    }
+    case EvalMode::ScorePair: {
+      Corpus gold = read_eval_corpus(a.gold);
+      Corpus pred = read_eval_corpus(a.pred);
+      return eval_score_report(a, gold, pred);
+    }
+    case EvalMode::Stats: {
+      std::vector<CorpusStats> stats;
+      for (const std::string& f : a.files) stats.push_back(corpus_stats(read_eval_corpus(f)));
+      return format_stats(stats, a.format);
+    }
+    case EvalMode::Compare:
+      return compare(a);
+    case EvalMode::ScoreModel:
+    case EvalMode::Help:
+      break;
+  }
+  MEDNER_CHECK(false, "run_eval: mode {} is not the eval library's", static_cast<int>(a.mode));
+  return "";
+}
+
+}  // namespace medner

@@ -1,0 +1,50 @@
+// Checkpoints: the model (config, vocabularies, parameters) plus the training state that a
+// resumed run needs to continue exactly: where training stands (Progress), the optimizer's
+// moments and step count, the parameter average. Each field of the state is a blob of its own
+// name ("progress/epoch", ...), so a field can be added without shifting the others; a checkpoint
+// of the positional format before it (one "progress" record) is refused by name.
+#pragma once
+
+#include "io/model_file.h"
+#include "model/dataset.h"
+#include "model/ner_network.h"
+#include "optim/optimizer.h"
+#include "optim/param_average.h"
+#include "options/option_values.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace medner {
+
+// Where training stands; saved in checkpoints so that a resumed run continues exactly.
+struct Progress {
+  int epoch = 0;       // 0-based epoch in progress
+  int position = 0;    // next batch of the epoch's plan
+  int64_t step = 0;    // optimizer steps so far
+  int best_epoch = 0;  // 1-based, 0 = none yet
+  int bad_epochs = 0;
+  double best_f1 = -1;
+  double elapsed = 0;          // seconds of training before this process
+  double elapsed_to_best = 0;
+  double epoch_loss = 0;       // running sums of the epoch in progress
+  double epoch_tokens = 0;
+  double epoch_seconds = 0;
+  double total_tokens = 0, total_train_seconds = 0;
+  std::vector<std::string> log_records;  // JSON lines so far
+};
+
+// The checkpoint format this version writes and reads ("checkpoint/format").
+constexpr uint64_t kCheckpointFormat = 2;
+
+void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
+                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& p);
+
+// The training state of a checkpoint read by load_model_file (its network is loaded by
+// from_model_file). InputError naming the path for a checkpoint of another format or a missing
+// or malformed field.
+void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, ParamAverage* average,
+                           Progress& p);
+
+}  // namespace medner

@@ -1,0 +1,165 @@
+// The setup phase of a training run: the data read and checked, the vocabularies and the network
+// built (or taken from the checkpoint on --resume), the optimizer, the parameter average and the
+// parallel step made ready.
+#include "core/error.h"
+#include "data/tag_scheme.h"
+#include "dist/agreement.h"
+#include "model/context.h"
+#include "model/trained_model.h"
+#include "train/training_run.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace medner {
+
+namespace {
+
+// --train A,B: each file read and checked in its own tag scheme (errors keep their file and line),
+// the schemes equal (the network learns one conversion of them), then concatenated in order.
+Corpus read_training_files(const std::string& list) {
+  std::string first;
+  TagScheme scheme = TagScheme::IOB2;
+  return read_conll_files(list, [&](const Corpus& part) {
+    const TagScheme s = detect_tag_scheme(part);
+    validate_tags(part, s);
+    if (first.empty()) {
+      first = part.path;
+      scheme = s;
+    } else if (s != scheme) {
+      throw InputError(fmt::format("{}: expected the tag scheme of {} ({}), found {}; convert the training files "
+                                   "to one scheme",
+                                   part.path, first, to_string(scheme), to_string(s)));
+    }
+  });
+}
+
+// Resuming may extend the run (more epochs, more patience); every other stored option must be as
+// the checkpoint has it. Options the checkpoint does not name (it predates them) compare as their
+// defaults. Names the first option that differs.
+void require_same_options(const ConfigMap& checkpoint, const ConfigMap& now, const std::string& path) {
+  ConfigMap a;
+  try {
+    a = merge_config({checkpoint});
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {} in the checkpoint", path, e.what()));
+  }
+  const ConfigMap b = merge_config({now});
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string& key = a[i].first;
+    if (key == "max-epochs" || key == "patience" || a[i].second == b[i].second) continue;
+    throw InputError(fmt::format("{}: the checkpoint was written with --{} {}, this run has --{} {}; resume with "
+                                 "the same options",
+                                 path, key, message_excerpt(a[i].second), key, message_excerpt(b[i].second)));
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> gold_iob2(const Corpus& c) {
+  TagScheme from = detect_tag_scheme(c);
+  std::vector<std::vector<std::string>> out;
+  out.reserve(c.sentences.size());
+  for (const Sentence& s : c.sentences) out.push_back(convert_tags(s.tags, from, TagScheme::IOB2));
+  return out;
+}
+
+TrainingRun::TrainingRun(const TrainConfig& config, const ConfigMap& effective, Communicator& comm,
+                         std::ostream& log)
+    : config_(config), comm_(comm), root_(comm.rank() == 0), log_(root_ ? log : null_log_) {
+  if (config.train.empty()) throw InputError("--train: a training file is required");
+  if (config.dev.empty()) throw InputError("--dev: a development file is required (early stopping)");
+  if (config.model.empty()) throw InputError("--model: an output model path is required");
+  // Ranks on one machine share its cores, so "all cores" means this rank's share of them.
+  threads_ = config.threads > 0 ? config.threads : std::max(1, omp_get_max_threads() / comm.local_size());
+  checkpoint_ = config.checkpoint.empty() ? config.model + ".ckpt" : config.checkpoint;
+  read_data();
+  stored_ = stored_config(effective);
+  build_or_resume();
+  prepare_training();
+}
+
+void TrainingRun::read_data() {
+  train_ = read_training_files(config_.train);
+  dev_ = read_conll(config_.dev);
+  if (!config_.test.empty()) test_ = read_conll(config_.test);
+}
+
+void TrainingRun::build_or_resume() {
+  if (config_.resume) {
+    // Rank 0 decides whether there is a checkpoint; then every rank reads it (the ranks share a
+    // filesystem, as they do for the data). It holds nothing rank-specific: any rank count resumes.
+    char found = root_ && std::ifstream(checkpoint_).good();
+    broadcast_value(comm_, found, 0);
+    if (found) {
+      resume_file_ = std::make_unique<ModelFile>(load_model_file(checkpoint_));
+      model_require_kind(*resume_file_, "checkpoint", checkpoint_);
+      resume_network(*resume_file_);
+      return;
+    }
+    log_ << fmt::format("no checkpoint at {}; starting a new run\n", checkpoint_);
+  }
+  build_network();
+}
+
+void TrainingRun::resume_network(const ModelFile& checkpoint) {
+  TrainedModel m = from_model_file(checkpoint, checkpoint_);
+  require_same_options(m.config, stored_, checkpoint_);
+  vocab_ = std::move(m.vocab);
+  net_ = std::move(m.net);
+  have_checkpoint_ = true;
+  log_ << fmt::format("resuming from {}\n", checkpoint_);
+}
+
+void TrainingRun::build_network() {
+  std::unique_ptr<PretrainedEmbeddings> pretrained;
+  if (!config_.embeddings.empty())
+    pretrained = std::make_unique<PretrainedEmbeddings>(read_embeddings(config_.embeddings));
+  std::vector<const Corpus*> extra = {&dev_};
+  if (!config_.test.empty()) extra.push_back(&test_);
+  vocab_ = build_vocabularies(train_, extra, pretrained.get(), config_.net.word_options(), config_.net.tag_scheme);
+  Rng init(config_.seed);
+  net_ = std::make_unique<NerNetwork>(network_config(config_.net, vocab_), init);
+  if (pretrained) {
+    int found = load_pretrained_vectors(*pretrained, vocab_, *net_, config_.embeddings);
+    log_ << fmt::format("embeddings: {} of {} words have pretrained vectors ({}, {} dims)\n", found,
+                        vocab_.words.size() - 2, pretrained->format, pretrained->dim);
+  }
+}
+
+void TrainingRun::prepare_training() {
+  if (config_.freeze_embeddings) net_->word_embedding().set_frozen(net_->params(), true);
+  train_data_ = encode_in_context(train_, vocab_, true, config_.net.context);
+  dev_data_ = encode_in_context(dev_, vocab_, false, config_.net.context);
+  dev_gold_ = gold_iob2(dev_);
+  log_ << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
+                      "{} parameters; {} threads{}\n",
+                      train_data_.sentences.size(), train_data_.tokens, dev_data_.sentences.size(),
+                      vocab_.words.size(), vocab_.chars.size(), vocab_.tags.size(), net_->params().size(), threads_,
+                      comm_.size() > 1 ? fmt::format(" per rank, {} ranks", comm_.size()) : "");
+  ParamStore& store = net_->params();
+  opt_ = make_optimizer(config_.optimizer, store, static_cast<real>(config_.momentum));
+  // With --average, dev scores and the model file get the moving average of the parameters; the
+  // optimizer goes on from its own iterate, which the checkpoint holds (with the average's state).
+  if (config_.average > 0) average_ = std::make_unique<ParamAverage>(store, config_.average);
+  if (resume_file_) load_checkpoint_state(*resume_file_, checkpoint_, *opt_, average_.get(), progress_);
+  resume_file_.reset();
+  require_same_replica("the initial model", "; every rank must read the same data, embeddings and checkpoint");
+  StepSettings settings;
+  settings.seed = config_.seed;
+  settings.singleton_unk = config_.singleton_unk;
+  settings.l2 = config_.l2;
+  settings.clip = config_.clip;
+  settings.check_finite = config_.check_finite;
+  step_ = std::make_unique<ParallelStep>(*net_, train_data_, static_cast<int>(vocab_.words.size()), settings, comm_,
+                                         threads_);
+  predictor_ = std::make_unique<Predictor>(*net_, vocab_, threads_);
+  bar_ = std::make_unique<ProgressBar>(log_);
+  summary_.ranks = comm_.size();
+  summary_.threads = threads_;
+}
+
+}  // namespace medner

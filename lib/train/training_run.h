@@ -1,0 +1,86 @@
+// The state of one training run and its phases, each in a file of its own: setting up
+// (train_setup.cpp: data, vocabularies, network, resume), one epoch of parallel steps
+// (trainer.cpp, with train/parallel_step.h), and the end of an epoch (epoch_end.cpp: dev scores,
+// early stopping, best model, log, checkpoint). Internal to lib/train: train/trainer.h is the
+// interface.
+#pragma once
+
+#include "data/conll.h"
+#include "dist/communicator.h"
+#include "io/model_file.h"
+#include "model/batch_plan.h"
+#include "model/dataset.h"
+#include "model/ner_network.h"
+#include "model/predictor.h"
+#include "optim/optimizer.h"
+#include "optim/param_average.h"
+#include "train/checkpoint.h"
+#include "train/config.h"
+#include "train/parallel_step.h"
+#include "train/progress_bar.h"
+#include "train/trainer.h"
+
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace medner {
+
+// The gold tags of a corpus in IOB2, what the evaluation compares predictions with.
+std::vector<std::vector<std::string>> gold_iob2(const Corpus& c);
+
+class TrainingRun {
+ public:
+  TrainingRun(const TrainConfig& config, const ConfigMap& effective, Communicator& comm, std::ostream& log);
+  TrainSummary run();
+
+ private:
+  // train_setup.cpp
+  void read_data();
+  void build_or_resume();
+  void build_network();
+  void resume_network(const ModelFile& checkpoint);
+  void prepare_training();
+  // trainer.cpp
+  void run_epoch();
+  void mid_epoch_checkpoint(int batches);
+  // epoch_end.cpp
+  void end_epoch(real lr);
+  void save_checkpoint_now();
+  void require_same_replica(const std::string& when, const std::string& hint);
+  std::string stop_message() const;
+  double elapsed() const;
+
+  const TrainConfig& config_;
+  Communicator& comm_;
+  const bool root_;
+  std::ostream null_log_{nullptr};  // discards: only rank 0 logs
+  std::ostream& log_;
+  int threads_ = 1;
+  std::string checkpoint_;  // path
+
+  Corpus train_, dev_, test_;
+  ConfigMap stored_;  // the options stored in the model file
+  Vocabularies vocab_;
+  std::unique_ptr<NerNetwork> net_;
+  std::unique_ptr<ModelFile> resume_file_;
+  Dataset train_data_, dev_data_;
+  std::vector<std::vector<std::string>> dev_gold_;  // IOB2
+
+  std::unique_ptr<Optimizer> opt_;
+  std::unique_ptr<ParamAverage> average_;
+  std::unique_ptr<ParallelStep> step_;
+  std::unique_ptr<Predictor> predictor_;
+  std::unique_ptr<ProgressBar> bar_;
+  Progress progress_;
+  // Whether the checkpoint file holds a state of this run, for the message of a numerical stop
+  // (a file left there by an unrelated earlier run is not "the last good checkpoint").
+  bool have_checkpoint_ = false;
+  TrainSummary summary_;
+  std::chrono::steady_clock::time_point session_start_;
+  double elapsed_before_ = 0;
+};
+
+}  // namespace medner
