@@ -12,6 +12,7 @@
 #include "bench_model.h"
 
 #include "data/conll.h"
+#include "data/json_text.h"
 #include "ops/packed_gemm.h"
 #include "model/batch_plan.h"
 #include "model/dataset.h"
@@ -469,15 +470,6 @@ void measure(Report& R, const std::string& train, const std::string& dev, const 
 
 // ---- report
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 void print_table(const Report& R, std::ostream& out) {
   const Options& o = R.o;
   const int all = R.all;
@@ -547,14 +539,14 @@ void write_json(const Report& R, const std::string& path) {
   const double tag1 = R.tag1.values.at("tokens_per_second"), tag_all = R.tag_all.values.at("tokens_per_second");
   std::ofstream j(path);
   j << "{\n";
-  j << fmt::format("  \"config\": \"{}\",\n  \"overrides\": [", json_escape(o.config));
-  for (std::size_t i = 0; i < o.sets.size(); ++i) j << (i ? ", " : "") << '"' << json_escape(o.sets[i]) << '"';
+  j << fmt::format("  \"config\": {},\n  \"overrides\": [", json_quote(o.config));
+  for (std::size_t i = 0; i < o.sets.size(); ++i) j << (i ? ", " : "") << json_quote(o.sets[i]);
   j << "],\n";
   j << fmt::format("  \"threads_all\": {},\n  \"load_average_before\": {:.2f},\n  \"load_average_after\": {:.2f},\n", R.all,
                    R.load_before, R.load_after);
-  j << fmt::format("  \"corpus\": {{\"train\": \"{}\", \"train_sentences\": {}, \"train_tokens\": {}, \"test\": \"{}\", "
+  j << fmt::format("  \"corpus\": {{\"train\": {}, \"train_sentences\": {}, \"train_tokens\": {}, \"test\": {}, "
                    "\"tag_sentences\": {}, \"tag_tokens\": {}}},\n",
-                   json_escape(o.train), R.stats.at("train_sentences"), R.stats.at("train_tokens"), json_escape(o.test),
+                   json_quote(o.train), R.stats.at("train_sentences"), R.stats.at("train_tokens"), json_quote(o.test),
                    R.stats.at("tag_sentences"), R.stats.at("tag_tokens"));
   j << fmt::format("  \"gemm_ceiling_gflops\": {{\"1\": {:.2f}, \"all\": {:.2f}}},\n", R.ceiling1, R.ceiling_all);
   j << "  \"gemm_shapes\": [\n";

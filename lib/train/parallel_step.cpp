@@ -83,119 +83,132 @@ ParallelStep::ParallelStep(NerNetwork& net, const Dataset& train, int vocab_word
 
 ParallelStep::~ParallelStep() = default;
 
+// Forward and backward of thread i's shard into its own gradient buffer. One random stream per
+// (step, shard); shards are numbered over all ranks' threads.
+void ParallelStep::forward_backward(std::size_t i, int64_t step) {
+  Worker& w = *workers_[i];
+  w.grads.zero();
+  w.loss = 0;
+  w.tokens = 0;
+  const auto shard = static_cast<uint64_t>(comm_.rank()) * static_cast<uint64_t>(threads_) + i;
+  const std::vector<int>& mine = shards_[shard];
+  if (mine.empty()) return;
+  w.sentences.clear();
+  for (int s : mine) w.sentences.push_back(&train_.sentences[static_cast<std::size_t>(s)]);
+  make_batch(w.sentences, train_.forms, w.seen, w.batch);
+  Rng rng(stream_seed(settings_.seed, static_cast<uint64_t>(step), shard));
+  if (settings_.singleton_unk > 0)
+    for (int& id : w.batch.words)
+      if (singleton_[static_cast<std::size_t>(id)] && rng.uniform() < settings_.singleton_unk) id = kUnkId;
+  w.tape.clear();
+  NodeId node = net_.loss(w.tape, w.batch, rng, true);
+  w.loss = static_cast<double>(w.tape.scalar(node));
+  w.tokens = w.batch.tokens();
+  if (std::isfinite(w.loss)) w.tape.backward(node);
+}
+
+// Master: the threads' losses and token counts, the union of their touched columns in thread 0's
+// buffer, and the slices of the thread sum.
+void ParallelStep::gather(StepResult& r) {
+  GradBuffer& grads = workers_[0]->grads;
+  for (std::size_t t = 0; t < workers_.size(); ++t) {
+    r.loss += workers_[t]->loss;
+    r.tokens += workers_[t]->tokens;
+    if (t > 0) grads.touch_all(workers_[t]->grads);  // the union of columns, before slicing
+  }
+  if (threads_ > 1) slices_ = grads.split(threads_);
+}
+
+// Master: the sum over ranks (MPI_THREAD_FUNNELED) and the slices for the rest of the step.
+void ParallelStep::sum_over_ranks(StepResult& r) {
+  GradBuffer& grads = workers_[0]->grads;
+  if (comm_.size() > 1) {
+    const auto t_sync = std::chrono::steady_clock::now();
+    const GradSyncStats synced = allreduce_gradients(comm_, net_.params(), grads, sync_scratch_);
+    double totals[2] = {r.loss, static_cast<double>(r.tokens)};
+    comm_.allreduce_sum(totals, 2);
+    r.loss = totals[0];
+    r.tokens = static_cast<long>(totals[1]);
+    sync_dense_reals_ = static_cast<double>(synced.dense);
+    sync_sparse_reals_ += static_cast<double>(synced.sparse);
+    sync_seconds_ += seconds_since(t_sync);
+  }
+  // The sum over ranks changed the column lists: slices for the rest of the step. With one rank
+  // the slices of the thread sum still hold (only a single thread has none yet).
+  if (comm_.size() > 1 || threads_ == 1) slices_ = grads.split(threads_);
+}
+
+// Slice i: clipping, the optimizer and the moving average, which follows the optimizer slice by
+// slice (optim/param_average.h).
+void ParallelStep::update(std::size_t i, real norm, Optimizer& opt, ParamAverage* average, real lr) {
+  ParamStore& store = net_.params();
+  GradBuffer& grads = workers_[0]->grads;
+  const auto clip = static_cast<real>(settings_.clip);
+  if (clip > 0 && norm > clip) scale_grads(store, grads, slices_[i], clip / norm);
+  if (average) average->before_step(store.data(), grads, slices_[i], opt.steps());
+  opt.step(store, grads, lr, slices_[i]);
+  if (average) average->after_step(store.data(), grads, slices_[i], opt.steps());
+}
+
+// The whole step is one parallel region (STYLE.md section 8). Each thread runs forward and
+// backward on its shard into its own buffer; then every thread takes one slice of the flat
+// gradient (GradBuffer::split: a range of the dense values and of the touched embedding columns,
+// disjoint, on cache-line boundaries) through the rest of the step: adding the other threads'
+// buffers to thread 0's in thread order, L2, its partial sum of squares, clipping and the
+// optimizer. The slices' sums are added in slice order by every thread, so the norm, and with it
+// the run, depends on the seed and the thread count only, never on timing; with one thread the
+// single slice visits the values in the serial order. The master thread alone does the
+// bookkeeping between the phases and, under MPI, the sum over ranks; the barriers separate the
+// phases.
 StepResult ParallelStep::run(const BatchPlan& plan, int k, int64_t step, Optimizer& opt, ParamAverage* average,
                              real lr) {
   ParamStore& store = net_.params();
+  GradBuffer& grads = workers_[0]->grads;  // the step's gradient: thread 0's buffer plus the others
   shard_batch(plan, k, train_.sentences, comm_.size() * threads_, shard_scratch_, shard_load_, shards_);
   std::exception_ptr error;
   std::atomic<bool> failed{false};  // error is set; read between the phases
-  GradBuffer& grads = workers_[0]->grads;  // the step's gradient: thread 0's buffer plus the others
   StepResult r;
-      // The whole step is one parallel region (STYLE.md section 8). Each thread runs forward and
-      // backward on its shard into its own buffer; then every thread takes one slice of the flat
-      // gradient (GradBuffer::split: a range of the dense values and of the touched embedding
-      // columns, disjoint, on cache-line boundaries) through the rest of the step: adding the other
-      // threads' buffers to thread 0's in thread order, L2, its partial sum of squares, clipping and
-      // the optimizer. The slices' sums are added in slice order by every thread, so the norm, and
-      // with it the run, depends on the seed and the thread count only, never on timing; with one
-      // thread the single slice visits the values in the serial order (the same bits as before).
-      // The master thread alone does the bookkeeping between the phases and, under MPI, the sum over
-      // ranks (MPI_THREAD_FUNNELED); the barriers separate the phases.
 #pragma omp parallel num_threads(threads_)
-      {
-        const auto i = static_cast<std::size_t>(omp_get_thread_num());
-        Worker& w = *workers_[i];
-        auto guarded = [&](auto&& phase) {
-          try {
-            phase();
-          } catch (...) {
+  {
+    const auto i = static_cast<std::size_t>(omp_get_thread_num());
+    auto guarded = [&](auto&& phase) {
+      try {
+        phase();
+      } catch (...) {
 #pragma omp critical(medner_train_error)
-            if (!error) error = std::current_exception();
-            failed = true;
-          }
-        };
-        guarded([&] {
-          w.grads.zero();
-          w.loss = 0;
-          w.tokens = 0;
-          // One stream per (step, shard); shards are numbered over all ranks' threads.
-          const auto shard = static_cast<uint64_t>(comm_.rank()) * static_cast<uint64_t>(threads_) + i;
-          const std::vector<int>& mine = shards_[shard];
-          if (!mine.empty()) {
-            w.sentences.clear();
-            for (int s : mine) w.sentences.push_back(&train_.sentences[static_cast<std::size_t>(s)]);
-            make_batch(w.sentences, train_.forms, w.seen, w.batch);
-            Rng rng(stream_seed(settings_.seed, static_cast<uint64_t>(step), shard));
-            if (settings_.singleton_unk > 0)
-              for (int& id : w.batch.words)
-                if (singleton_[static_cast<std::size_t>(id)] && rng.uniform() < settings_.singleton_unk) id = kUnkId;
-            w.tape.clear();
-            NodeId node = net_.loss(w.tape, w.batch, rng, true);
-            w.loss = static_cast<double>(w.tape.scalar(node));
-            w.tokens = w.batch.tokens();
-            if (std::isfinite(w.loss)) w.tape.backward(node);
-          }
-        });
-#pragma omp barrier
-#pragma omp master
-        guarded([&] {
-          if (failed) return;
-          for (std::size_t t = 0; t < workers_.size(); ++t) {
-            r.loss += workers_[t]->loss;
-            r.tokens += workers_[t]->tokens;
-            if (t > 0) grads.touch_all(workers_[t]->grads);  // the union of columns, before slicing
-          }
-          if (threads_ > 1) slices_ = grads.split(threads_);
-        });
-#pragma omp barrier
-        if (!failed && threads_ > 1)
-          guarded([&] {
-            for (std::size_t t = 1; t < workers_.size(); ++t) grads.add(workers_[t]->grads, slices_[i]);
-          });
-#pragma omp barrier
-#pragma omp master
-        guarded([&] {
-          if (failed) return;
-          if (comm_.size() > 1) {
-            const auto t_sync = std::chrono::steady_clock::now();
-            const GradSyncStats synced = allreduce_gradients(comm_, store, grads, sync_scratch_);
-            double totals[2] = {r.loss, static_cast<double>(r.tokens)};
-            comm_.allreduce_sum(totals, 2);
-            r.loss = totals[0];
-            r.tokens = static_cast<long>(totals[1]);
-            sync_dense_reals_ = static_cast<double>(synced.dense);
-            sync_sparse_reals_ += static_cast<double>(synced.sparse);
-            sync_seconds_ += seconds_since(t_sync);
-          }
-          // The sum over ranks changed the column lists: slices for the rest of the step. With one
-          // rank the slices of the thread sum still hold (only a single thread has none yet).
-          if (comm_.size() > 1 || threads_ == 1) slices_ = grads.split(threads_);
-        });
-#pragma omp barrier
-        // From here on every rank holds the same gradient, so it takes the same decisions.
-        if (!failed)
-          guarded([&] {
-            if (settings_.l2 > 0) add_l2(store, grads, static_cast<real>(settings_.l2), slices_[i]);
-            norm_parts_[i] = grad_norm_squared(store, grads, slices_[i]);
-          });
-#pragma omp barrier
-#pragma omp master
-        guarded([&] {
-          if (failed) return;
-          r.norm = norm_of_slices(norm_parts_);
-          if (r.finite()) opt.begin_step();
-        });
-#pragma omp barrier
-        if (!failed && r.finite())
-          guarded([&] {
-            const auto clip = static_cast<real>(settings_.clip);
-            if (clip > 0 && r.norm > clip) scale_grads(store, grads, slices_[i], clip / r.norm);
-            // The moving average follows the optimizer slice by slice (optim/param_average.h).
-            if (average) average->before_step(store.data(), grads, slices_[i], opt.steps());
-            opt.step(store, grads, lr, slices_[i]);
-            if (average) average->after_step(store.data(), grads, slices_[i], opt.steps());
-          });
+        if (!error) error = std::current_exception();
+        failed = true;
       }
+    };
+    guarded([&] { forward_backward(i, step); });
+#pragma omp barrier
+#pragma omp master
+    if (!failed) guarded([&] { gather(r); });
+#pragma omp barrier
+    if (!failed && threads_ > 1)
+      guarded([&] {
+        for (std::size_t t = 1; t < workers_.size(); ++t) grads.add(workers_[t]->grads, slices_[i]);
+      });
+#pragma omp barrier
+#pragma omp master
+    if (!failed) guarded([&] { sum_over_ranks(r); });
+#pragma omp barrier
+    // From here on every rank holds the same gradient, so it takes the same decisions.
+    if (!failed)
+      guarded([&] {
+        if (settings_.l2 > 0) add_l2(store, grads, static_cast<real>(settings_.l2), slices_[i]);
+        norm_parts_[i] = grad_norm_squared(store, grads, slices_[i]);
+      });
+#pragma omp barrier
+#pragma omp master
+    if (!failed)
+      guarded([&] {
+        r.norm = norm_of_slices(norm_parts_);
+        if (r.finite()) opt.begin_step();
+      });
+#pragma omp barrier
+    if (!failed && r.finite()) guarded([&] { update(i, r.norm, opt, average, lr); });
+  }
   if (error) std::rethrow_exception(error);
   return r;
 }

@@ -55,6 +55,12 @@ class ParallelStep {
  private:
   struct Worker;
 
+  // The phases of run(), each on thread i or on the master thread.
+  void forward_backward(std::size_t i, int64_t step);
+  void gather(StepResult& r);
+  void sum_over_ranks(StepResult& r);
+  void update(std::size_t i, real norm, Optimizer& opt, ParamAverage* average, real lr);
+
   NerNetwork& net_;
   const Dataset& train_;
   StepSettings settings_;
