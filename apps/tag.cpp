@@ -35,9 +35,11 @@ const medner::OptionTable<TagArgs>& tag_options() {
                                "text: one document per line; conll: token [columns], a blank line between sentences"),
       medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat or conll",
                                medner::parse_output_format),
-      medner::int_option<A>("threads", opt(&TagOptions::threads), 0, 0, "threads (0: all cores)"),
+      medner::int_option<A>("threads", opt(&TagOptions::threads), 0, 0, "threads (0: all cores)", medner::kMaxThreads),
       medner::int_option<A>("nbest", opt(&TagOptions::nbest), 0, 0,
-                            "add the K best tag sequences with their probabilities (CRF models)"),
+                            "add the K best tag sequences with their probabilities (CRF models; fewer when the "
+                            "sentence has fewer paths)",
+                            medner::kMaxNbest),
       medner::int_option<A>("chunk", opt(&TagOptions::chunk_lines), 2000, 1, "lines tagged per round (memory bound)"),
   };
   return table;

@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     const ConfigMap cli = given_options(r, train_option_infos());
+    try {  // a bad value on the command line is a usage error (one in the config file is bad input)
+      parse_options(train_options(), merge_config({cli}));
+    } catch (const InputError& e) {
+      throw UsageError(e.what());
+    }
     const ConfigMap file = r.count("config") != 0 ? read_config_file(r["config"].as<std::string>()) : ConfigMap{};
     const ConfigMap effective = merge_config({file, cli});
     const TrainConfig config = TrainConfig::from_map(effective);

@@ -37,7 +37,7 @@ OptionTable<EvalArgs> make_eval_options() {
       path("train", &A::train,
            "the training file (A,B for several): also score mentions seen and unseen in its gold chunks (same "
            "type and lower-cased text) separately"),
-      int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)"),
+      int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)", kMaxThreads),
       bool_option<A>("compare", &A::compare, false,
                      "significance of the F1 difference between two systems A and B (two FILEs): CoNLL "
                      "predictions with the tokens of --gold, or conlleval-format files (token gold predicted; "

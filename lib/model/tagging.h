@@ -14,6 +14,12 @@
 
 namespace medner {
 
+// The most sequences --nbest gives per sentence: k-best decoding keeps K partial paths per token
+// and label, so its memory and time grow with K (1,000,000 on one 41-token line took 4 GB, 40 s and
+// wrote 326 MB), while past the first few dozen the sequences differ in ever smaller parts of
+// ever less probable readings.
+constexpr int kMaxNbest = 100;
+
 struct TagOptions {
   bool text_input = true;  // raw text, one document per line; false: CoNLL sentences
   OutputFormat format = OutputFormat::Jsonl;

@@ -55,12 +55,13 @@ Option<Config> make_option(const char* name, OptionKind kind, std::string defaul
   return o;
 }
 
-// An integer in [min, 2^31).
+// An integer in [min, max] (max at most 2^31 - 1).
 template <class Config, class Field>
-Option<Config> int_option(const char* name, Field field, long default_value, long min, const char* help) {
+Option<Config> int_option(const char* name, Field field, long default_value, long min, const char* help,
+                          long max = kMaxIntOption) {
   return make_option<Config>(name, OptionKind::Int, std::to_string(default_value), help, field,
-                             [n = std::string(name), min](auto& x, const std::string& v) {
-                               x = static_cast<std::remove_reference_t<decltype(x)>>(parse_int(n, v, min));
+                             [n = std::string(name), min, max](auto& x, const std::string& v) {
+                               x = static_cast<std::remove_reference_t<decltype(x)>>(parse_int(n, v, min, max));
                              });
 }
 

@@ -42,7 +42,7 @@ void rethrow_for_option(const std::string& name, const std::exception& e) {
   throw InputError(fmt::format("--{}: {}", name, what));
 }
 
-long parse_int(const std::string& name, const std::string& v, long min) {
+long parse_int(const std::string& name, const std::string& v, long min, long max) {
   long x = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec == std::errc::result_out_of_range) bad_option_value(name, "an integer below 2^31", v);
@@ -50,6 +50,7 @@ long parse_int(const std::string& name, const std::string& v, long min) {
   if (x < min) bad_option_value(name, min > 0 ? "a positive integer" : "a non-negative integer", v);
   // 3000000000 must not wrap to negative in an int.
   if (x > INT_MAX) bad_option_value(name, "an integer below 2^31", v);
+  if (x > max) bad_option_value(name, fmt::format("an integer in [{}, {}]", min, max), v);
   return x;
 }
 

@@ -17,9 +17,14 @@ enum class OptionKind { String, Path, Int, Real, Bool };
 
 struct OptionInfo;
 
+// The most threads an option accepts: beyond it OpenMP runtimes fail in their own ways (100000
+// threads crashed inside libgomp after 30 s), and no machine medner runs on has more cores.
+constexpr long kMaxThreads = 1024;
+
 // Parsers; `name` is the option's name without dashes. NaN is rejected like any number out of
 // range; integers must fit in int (sizes and counts end up in int and Eigen's Index).
-long parse_int(const std::string& name, const std::string& value, long min);
+constexpr long kMaxIntOption = 2147483647;
+long parse_int(const std::string& name, const std::string& value, long min, long max = kMaxIntOption);
 double parse_real(const std::string& name, const std::string& value, double min, double max, bool min_open);
 bool parse_bool(const std::string& name, const std::string& value);  // true/1/yes, false/0/no
 std::size_t parse_choice(const std::string& name, const std::string& value, const std::vector<std::string>& names);

@@ -69,7 +69,7 @@ OptionTable<T> make_train_options() {
                        "model kept: best (the epoch with the best dev F1, early stopping) or last (every epoch "
                        "up to max-epochs)"),
       int_option<T>("seed", &T::seed, 1, 0, "random seed"),
-      not_stored(int_option<T>("threads", &T::threads, 0, 0, "OpenMP threads (0: all cores)")),
+      not_stored(int_option<T>("threads", &T::threads, 0, 0, "OpenMP threads (0: all cores)", kMaxThreads)),
       not_stored(int_option<T>("checkpoint-every", &T::checkpoint_every, 0, 0,
                                "steps between mid-epoch checkpoints (0: per epoch)")),
       not_stored(bool_option<T>("check-finite", &T::check_finite, false, "check every value and gradient for NaN/Inf")),

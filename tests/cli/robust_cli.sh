@@ -125,12 +125,14 @@ expect_error 1 "error: $TMP/bad.conf:2: unknown key 'bogus'" "$TRAIN" --config "
 printf 'hidden 16\n' >"$TMP/noeq.conf"
 expect_error 1 "error: $TMP/noeq.conf:1: expected 'key = value', got 'hidden 16'" "$TRAIN" --config "$TMP/noeq.conf" "${A[@]}"
 expect_error 1 "error: $TMP/none.conf: cannot open config file: No such file or directory" "$TRAIN" --config "$TMP/none.conf" "${A[@]}"
-expect_error 1 "error: --batch-size: expected an integer, got 'ten'" "$TRAIN" "${A[@]}" --batch-size ten
-expect_error 1 "error: --lr: expected a number, got '0.1x'" "$TRAIN" "${A[@]}" --lr 0.1x
-expect_error 1 "error: --lr: expected a number in (0, 1000], got 'nan'" "$TRAIN" "${A[@]}" --lr nan
-expect_error 1 "error: --hidden: expected a positive integer, got '0'" "$TRAIN" "${A[@]}" --hidden 0
-expect_error 1 "error: --word-dim: expected a positive integer, got '-16'" "$TRAIN" "${A[@]}" --word-dim=-16
-expect_error 1 "error: --hidden: expected an integer below 2^31, got '3000000000'" "$TRAIN" "${A[@]}" --hidden 3000000000
+expect_error 2 "error: --batch-size: expected an integer, got 'ten'" "$TRAIN" "${A[@]}" --batch-size ten
+expect_error 2 "error: --lr: expected a number, got '0.1x'" "$TRAIN" "${A[@]}" --lr 0.1x
+expect_error 2 "error: --lr: expected a number in (0, 1000], got 'nan'" "$TRAIN" "${A[@]}" --lr nan
+expect_error 2 "error: --hidden: expected a positive integer, got '0'" "$TRAIN" "${A[@]}" --hidden 0
+expect_error 2 "error: --word-dim: expected a positive integer, got '-16'" "$TRAIN" "${A[@]}" --word-dim=-16
+expect_error 2 "error: --hidden: expected an integer below 2^31, got '3000000000'" "$TRAIN" "${A[@]}" --hidden 3000000000
+# 100000 threads crashed inside the OpenMP runtime after 30 s; every tool refuses it at once (exit 2).
+expect_error 2 "error: --threads: expected an integer in [0, 1024], got '100000'" "$TRAIN" "${A[@]}" --threads 100000
 # A network too large for memory (ulimit -v) is "error: out of memory ...", not "std::bad_alloc".
 # An AddressSanitizer build reserves terabytes of address space at start and reports a failed
 # allocation itself (operator new never throws there), so that build skips this one case.
@@ -221,6 +223,11 @@ expect_error 1 "error: $TMP/none.bin: cannot open: No such file or directory" "$
 expect_error 2 "error: --model is required" "$TAG"
 expect_error 2 "error: --chunk: expected a positive integer" "$TAG" --model "$MODEL" --chunk 0
 expect_error 2 "error: --output-format: expected conll, jsonl or brat, got 'xml'" "$TAG" --model "$MODEL" --output-format xml
+expect_error 2 "error: --threads: expected an integer in [0, 1024], got '100000'" "$TAG" --model "$MODEL" --threads 100000
+expect_error 2 "error: --threads: expected an integer in [0, 1024], got '100000'" "$EVAL" --model "$MODEL" --data "$TMP/dev.tsv" --threads 100000
+expect_error 2 "error: --threads: expected a non-negative integer, got '-1'" "$EVAL" --model "$MODEL" --data "$TMP/dev.tsv" --threads -1
+# --nbest is bounded (model/tagging.h kMaxNbest): 1000000 on one line took 4 GB and 40 s.
+expect_error 2 "error: --nbest: expected an integer in [0, 100], got '1000000'" "$TAG" --model "$MODEL" --nbest 1000000
 expect_error 1 "error: $TMP/none.txt: cannot open for reading: No such file or directory" "$TAG" --model "$MODEL" --input "$TMP/none.txt"
 expect_error 1 "error: $TMP: cannot read: is a directory" "$TAG" --model "$MODEL" --input "$TMP"
 # CoNLL input to medner-tag with an error late in the file: no output file, no temporary.
