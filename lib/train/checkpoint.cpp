@@ -1,6 +1,8 @@
 #include "train/checkpoint.h"
 
 #include "core/error.h"
+#include "data/conll.h"
+#include "dist/agreement.h"
 #include "model/trained_model.h"
 
 #include <cstring>
@@ -57,23 +59,7 @@ uint64_t get_u64(const ModelFile& mf, const std::string& name, const std::string
   return v[0];
 }
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
-                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& progress) {
-  ModelFile mf = to_model_file(stored, vocab, net, "checkpoint");
-  put_blob_u64s(mf, "checkpoint/format", {kCheckpointFormat});
-  Progress p = progress;
-  for_each_field(p, [&](const char* name, auto& field) { put_blob_u64s(mf, std::string("progress/") + name, {to_bits(field)}); });
-  put_blob_u64s(mf, "optim/steps", {static_cast<uint64_t>(opt.steps())});
-  put_blob_strings(mf, "log_records", p.log_records);
-  for (auto& [name, buffer] : opt.state_buffers()) put_blob_reals(mf, "optim/" + name, *buffer);
-  if (average) put_blob_reals(mf, "average", average->state());
-  save_model_file(path, mf);
-}
-
-void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, ParamAverage* average,
-                           Progress& p) {
+void require_checkpoint_format(const ModelFile& mf, const std::string& path) {
   if (find_blob(mf, "checkpoint/format") == nullptr)
     throw InputError(fmt::format("{}: a checkpoint of an older medner (its training state is one positional "
                                  "record); this version cannot resume it: start a new run without --resume, "
@@ -83,10 +69,85 @@ void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimiz
   if (format != kCheckpointFormat)
     throw InputError(fmt::format("{}: checkpoint format {}, this version reads format {}", path, format,
                                  kCheckpointFormat));
+}
+
+}  // namespace
+
+RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads) {
+  RunIdentity id;
+  auto add = [&id](const char* option, const std::string& path) {
+    const std::string bytes = read_text_file(path);
+    id.options.push_back(option);
+    id.paths.push_back(path);
+    id.hashes.push_back(checksum64(bytes.data(), bytes.size()));
+  };
+  std::size_t begin = 0;
+  while (begin <= train_list.size()) {
+    std::size_t end = train_list.find(',', begin);
+    if (end == std::string::npos) end = train_list.size();
+    if (end > begin) add("train", train_list.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  add("dev", dev);
+  id.threads = threads;
+  return id;
+}
+
+void require_same_run(const ModelFile& mf, const std::string& path, const RunIdentity& now) {
+  require_checkpoint_format(mf, path);
+  RunIdentity then;
+  then.options = get_blob_strings(mf, "run/options", path);
+  then.paths = get_blob_strings(mf, "run/paths", path);
+  then.hashes = get_blob_u64s(mf, "run/hashes", path);
+  then.threads = static_cast<int>(get_u64(mf, "run/threads", path));
+  auto files = [](const RunIdentity& r, const std::string& option) {
+    std::string out;
+    for (std::size_t i = 0; i < r.paths.size() && i < r.options.size(); ++i)
+      if (r.options[i] == option) out += (out.empty() ? "'" : ", '") + message_excerpt(r.paths[i]) + "'";
+    return out.empty() ? std::string("none") : out;
+  };
+  for (const char* option : {"train", "dev"})
+    if (files(then, option) != files(now, option))
+      throw InputError(fmt::format("{}: the checkpoint was written by a run on --{} {}, this run has --{} {}; resume "
+                                   "with the same data",
+                                   path, option, files(then, option), option, files(now, option)));
+  if (then.hashes != now.hashes)
+    for (std::size_t i = 0; i < now.hashes.size(); ++i)
+      if (i >= then.hashes.size() || then.hashes[i] != now.hashes[i])
+        throw InputError(fmt::format("{}: --{} '{}' has changed since the checkpoint was written (its content "
+                                     "differs); resume with the data the run started on",
+                                     path, now.options[i], message_excerpt(now.paths[i])));
+  if (then.threads != now.threads)
+    throw InputError(fmt::format("{}: the checkpoint was written with --threads {}, this run has {}; a seed and a "
+                                 "thread count fix the result, so resume with --threads {}",
+                                 path, then.threads, now.threads, then.threads));
+}
+
+void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
+                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& progress,
+                     const RunIdentity& run) {
+  ModelFile mf = to_model_file(stored, vocab, net, "checkpoint");
+  put_blob_u64s(mf, "checkpoint/format", {kCheckpointFormat});
+  put_blob_strings(mf, "run/options", run.options);
+  put_blob_strings(mf, "run/paths", run.paths);
+  put_blob_u64s(mf, "run/hashes", run.hashes);
+  put_blob_u64s(mf, "run/threads", {static_cast<uint64_t>(run.threads)});
+  Progress p = progress;
+  for_each_field(p, [&](const char* name, auto& field) { put_blob_u64s(mf, std::string("progress/") + name, {to_bits(field)}); });
+  put_blob_u64s(mf, "progress/optimizer_steps", {static_cast<uint64_t>(opt.steps())});
+  put_blob_strings(mf, "log_records", p.log_records);
+  for (auto& [name, buffer] : opt.state_buffers()) put_blob_reals(mf, "optim/" + name, *buffer);
+  if (average) put_blob_reals(mf, "average", average->state());
+  save_model_file(path, mf);
+}
+
+void load_checkpoint_state(const ModelFile& mf, const std::string& path, Optimizer& opt, ParamAverage* average,
+                           Progress& p) {
+  require_checkpoint_format(mf, path);
   for_each_field(p, [&](const char* name, auto& field) {
     field = from_bits<std::remove_reference_t<decltype(field)>>(get_u64(mf, std::string("progress/") + name, path));
   });
-  opt.set_steps(static_cast<int64_t>(get_u64(mf, "optim/steps", path)));
+  opt.set_steps(static_cast<int64_t>(get_u64(mf, "progress/optimizer_steps", path)));
   p.log_records = get_blob_strings(mf, "log_records", path);
   for (auto& [name, buffer] : opt.state_buffers())
     get_blob_reals(mf, "optim/" + name, path, buffer->data(), buffer->size());

@@ -35,11 +35,29 @@ struct Progress {
   std::vector<std::string> log_records;  // JSON lines so far
 };
 
+// What a resumed run must share with the run that wrote the checkpoint besides its options: the
+// data, each file by its path and a hash of its bytes (a changed or other --train file would go
+// on training on data the first epochs never saw), and the threads per rank (a seed and a thread
+// count fix the result).
+struct RunIdentity {
+  std::vector<std::string> options;  // per file: "train" or "dev"
+  std::vector<std::string> paths;
+  std::vector<uint64_t> hashes;
+  int threads = 0;
+};
+
+// The identity of a run on these --train (A,B for several) and --dev files with `threads`.
+RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads);
+
+// InputError naming the checkpoint and what differs.
+void require_same_run(const ModelFile& checkpoint, const std::string& path, const RunIdentity& now);
+
 // The checkpoint format this version writes and reads ("checkpoint/format").
 constexpr uint64_t kCheckpointFormat = 2;
 
 void save_checkpoint(const std::string& path, const ConfigMap& stored, const Vocabularies& vocab,
-                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& p);
+                     const NerNetwork& net, Optimizer& opt, ParamAverage* average, const Progress& p,
+                     const RunIdentity& run);
 
 // The training state of a checkpoint read by load_model_file (its network is loaded by
 // from_model_file). InputError naming the path for a checkpoint of another format or a missing

@@ -87,7 +87,7 @@ void TrainingRun::end_epoch(real lr) {
   p.elapsed = elapsed();
   require_same_replica(fmt::format("the model at the end of epoch {}", epoch + 1),
                        "; the replicas have diverged (please report this as a bug)");
-  if (root_) save_checkpoint(checkpoint_, stored_, vocab_, *net_, *opt_, average_.get(), p);
+  if (root_) save_checkpoint(checkpoint_, stored_, vocab_, *net_, *opt_, average_.get(), p, identity_);
   have_checkpoint_ = true;
 }
 
@@ -96,7 +96,7 @@ void TrainingRun::save_checkpoint_now() {
   if (average_) average_->catch_up(net_->params().data(), opt_->steps());
   if (root_) {
     progress_.elapsed = elapsed();
-    save_checkpoint(checkpoint_, stored_, vocab_, *net_, *opt_, average_.get(), progress_);
+    save_checkpoint(checkpoint_, stored_, vocab_, *net_, *opt_, average_.get(), progress_, identity_);
     have_checkpoint_ = true;
   }
 }

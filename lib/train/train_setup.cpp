@@ -86,6 +86,7 @@ void TrainingRun::read_data() {
   train_ = read_training_files(config_.train);
   dev_ = read_conll(config_.dev);
   if (!config_.test.empty()) test_ = read_conll(config_.test);
+  identity_ = run_identity(config_.train, config_.dev, threads_);
 }
 
 void TrainingRun::build_or_resume() {
@@ -108,6 +109,7 @@ void TrainingRun::build_or_resume() {
 void TrainingRun::resume_network(const ModelFile& checkpoint) {
   TrainedModel m = from_model_file(checkpoint, checkpoint_);
   require_same_options(m.config, stored_, checkpoint_);
+  require_same_run(checkpoint, checkpoint_, identity_);
   vocab_ = std::move(m.vocab);
   net_ = std::move(m.net);
   have_checkpoint_ = true;

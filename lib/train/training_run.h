@@ -63,6 +63,7 @@ class TrainingRun {
 
   Corpus train_, dev_, test_;
   ConfigMap stored_;  // the options stored in the model file
+  RunIdentity identity_;  // data and threads, checked on --resume
   Vocabularies vocab_;
   std::unique_ptr<NerNetwork> net_;
   std::unique_ptr<ModelFile> resume_file_;

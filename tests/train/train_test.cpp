@@ -269,3 +269,33 @@ TEST_CASE("train: an option a checkpoint predates compares as its default; the p
   save_model_file(dir.file("m.bin.ckpt"), ckpt);
   CHECK_THROWS_WITH_AS(run(m), doctest::Contains("missing blob 'progress/epoch'"), InputError);
 }
+
+TEST_CASE("train: --resume refuses other data, changed data and another thread count, naming each") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 12);
+  ConfigMap m = with(tiny_config(data, dir.file("m.bin")), {{"max-epochs", "1"}});
+  run(m);
+  m = with(m, {{"max-epochs", "2"}, {"resume", "true"}});
+  // Another training file with the same content would still be other data by name.
+  std::ifstream in(data);
+  std::ofstream(dir.file("copy.tsv")) << in.rdbuf();
+  CHECK_THROWS_WITH_AS(run(with(m, {{"train", dir.file("copy.tsv")}})),
+                       doctest::Contains(("the checkpoint was written by a run on --train '" + data +
+                                          "', this run has --train '" + dir.file("copy.tsv") + "'")
+                                             .c_str()),
+                       InputError);
+  CHECK_THROWS_WITH_AS(run(with(m, {{"threads", "2"}})),
+                       doctest::Contains("the checkpoint was written with --threads 1, this run has 2"), InputError);
+  std::ofstream(data, std::ios::app) << "extra\tO\n\n";
+  CHECK_THROWS_WITH_AS(run(m), doctest::Contains(("--train '" + data + "' has changed since the checkpoint was written").c_str()),
+                       InputError);
+}
+
+TEST_CASE("train: --resume without a checkpoint says so and starts a new run") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/ncbi-disease/train.tsv", 12);
+  ConfigMap m = with(tiny_config(data, dir.file("m.bin")), {{"max-epochs", "1"}, {"resume", "true"}});
+  std::ostringstream log;
+  train_model(TrainConfig::from_map(m), m, log);
+  CHECK(log.str().find("no checkpoint at " + dir.file("m.bin.ckpt") + "; starting a new run") != std::string::npos);
+}
