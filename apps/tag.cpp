@@ -1,9 +1,10 @@
 // medner-tag: tag raw text (one document per line) or CoNLL sentences with a trained model,
 // streaming stdin (or a file) to stdout (or a file written atomically) as JSON lines, brat
-// standoff or CoNLL. Exit codes: apps/common/app.h.
+// standoff (with its .txt beside an .ann output) or CoNLL. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/file_identity.h"
 #include "model/tagging.h"
 
 #include <cerrno>
@@ -33,7 +34,10 @@ const medner::OptionTable<TagArgs>& tag_options() {
       medner::choice_option<A>("input-format", opt(&TagOptions::text_input),
                                std::vector<std::pair<std::string, bool>>{{"text", true}, {"conll", false}}, "text",
                                "text: one document per line; conll: token [columns], a blank line between sentences"),
-      medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat or conll",
+      medner::bool_option<A>("repair-utf8", opt(&TagOptions::repair_utf8), false,
+                             "tag raw text that is not valid UTF-8, each invalid byte read as U+FFFD (default: "
+                             "refuse it, with its offset)"),
+      medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat (an OUT.ann output gets OUT.txt beside it) or conll",
                                medner::parse_output_format),
       medner::int_option<A>("threads", opt(&TagOptions::threads), 0, 0, "threads (0: all cores)", medner::kMaxThreads),
       medner::int_option<A>("nbest", opt(&TagOptions::nbest), 0, 0,
@@ -66,6 +70,14 @@ int main(int argc, char** argv) {
       throw UsageError(e.what());
     }
     if (a.model.empty()) throw UsageError("--model is required");
+    // Brat's pair: the .txt that the offsets of OUT.ann index. Raw text input is that text, so
+    // when it is the input itself it is left as it is.
+    std::string txt;
+    if (a.tag.format == OutputFormat::Brat && a.output.size() > 4 && a.output.compare(a.output.size() - 4, 4, ".ann") == 0)
+      txt = a.output.substr(0, a.output.size() - 4) + ".txt";
+    if (a.tag.text_input && !txt.empty() && a.input != "-" && same_file(txt, a.input)) txt.clear();
+    require_distinct_files({{"--model", a.model}, {"--input", a.input}},
+                           {{"--output", a.output}, {"the brat text file", txt}});
     TrainedModel m = load_trained_model(a.model);
     std::unique_ptr<std::ifstream> file;
     std::istream* in = &std::cin;
@@ -82,7 +94,9 @@ int main(int argc, char** argv) {
       tag_stream(m, *in, name, std::cout, a.tag);
     } else {
       AtomicWriter w(a.output);
-      tag_stream(m, *in, name, w.stream(), a.tag);
+      std::unique_ptr<AtomicWriter> text = txt.empty() ? nullptr : std::make_unique<AtomicWriter>(txt);
+      tag_stream(m, *in, name, w.stream(), a.tag, text ? &text->stream() : nullptr);
+      if (text) text->commit();
       w.commit();
     }
     return kExitOk;

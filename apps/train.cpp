@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     }
     const ConfigMap file = r.count("config") != 0 ? read_config_file(r["config"].as<std::string>()) : ConfigMap{};
     const ConfigMap effective = merge_config({file, cli});
-    const TrainConfig config = TrainConfig::from_map(effective);
+    TrainConfig config = TrainConfig::from_map(effective);
+    if (r.count("config") != 0) config.config_file = r["config"].as<std::string>();
     if (root) std::cerr << "# effective configuration\n" << format_config(effective) << std::flush;
     train_model(config, effective, *comm, std::cerr);
     return kExitOk;

@@ -138,6 +138,16 @@ bool ConllScanner::next(ConllLine& line) {
   return true;
 }
 
+void ColumnCount::check(const ConllLine& line, const std::string& name) {
+  if (columns_ == 0) {
+    columns_ = line.fields.size();
+    first_line_ = line.number;
+  } else if (line.fields.size() != columns_) {
+    throw InputError(fmt::format("{}:{}: expected {} columns as on line {}, found {}", name, line.number, columns_,
+                                 first_line_, line.fields.size()));
+  }
+}
+
 Corpus read_conll_text(std::string text, const std::string& name) {
   ConllScanner scanner(std::move(text), name);
   Corpus corpus;
@@ -149,6 +159,7 @@ Corpus read_conll_text(std::string text, const std::string& name) {
     current = Sentence();
   };
   ConllLine line;
+  ColumnCount columns;
   while (scanner.next(line)) {
     const auto& f = line.fields;
     if (f.empty() || f[0] == kDocStart) {
@@ -160,6 +171,7 @@ Corpus read_conll_text(std::string text, const std::string& name) {
       throw InputError(fmt::format("{}:{}: expected 2 columns (token, tag), got 1 ('{}')", name,
                                    line.number, message_excerpt(f[0])));
     }
+    columns.check(line, name);
     std::string_view tag = f.back();
     if (!parse_tag(tag)) {
       throw InputError(fmt::format("{}:{}: {}", name, line.number, invalid_tag_reason(tag)));

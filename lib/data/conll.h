@@ -77,6 +77,19 @@ class ConllScanner {
   int line_ = 0;
 };
 
+// Every token line of a CoNLL file has the same number of columns: conlleval and CRF++ refuse a
+// file where it varies, and a row with a column missing would silently shift which column is the
+// tag. check() records the first token line's count and throws InputError
+// "<file>:<line>: expected N columns as on line M, found K" at the first line that differs.
+class ColumnCount {
+ public:
+  void check(const ConllLine& line, const std::string& name);
+
+ private:
+  std::size_t columns_ = 0;
+  int first_line_ = 0;
+};
+
 // s for an error message: quoted-safe (control and non-UTF-8 bytes as \xHH) and cut to about
 // 40 bytes with "..." so a 10 MB token cannot flood the terminal.
 std::string message_excerpt(std::string_view s);

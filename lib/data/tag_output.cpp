@@ -80,7 +80,7 @@ void write_brat(std::ostream& out, const TaggedSentence& u, BratState& st) {
     out << fmt::format("T{}\t{} {} {}\t{}\n", st.next_id++, e.type, st.offset + e.begin,
                        st.offset + e.end, text);
   }
-  st.offset += utf8_length(u.text) + 1;  // the '\n' that joins this unit to the next
+  st.offset += utf8_length(u.text) + u.line_end.size();  // the line end is ASCII
 }
 
 }  // namespace

@@ -29,6 +29,9 @@ struct TaggedSentence {
   std::vector<std::string> tags;    // predicted tag per token (IOB2)
   std::vector<TaggedEntity> entities;
   std::vector<std::pair<std::vector<std::string>, double>> nbest;  // K best sequences, probability
+  // What followed the text in the input: "\n", "\r\n", or "" for a last line without one. Brat
+  // offsets count it, so that they index the text the user gave.
+  std::string line_end = "\n";
 };
 
 enum class OutputFormat { Conll, Jsonl, Brat };
@@ -36,8 +39,9 @@ enum class OutputFormat { Conll, Jsonl, Brat };
 // "conll", "jsonl" or "brat"; anything else is an InputError naming --output-format.
 OutputFormat parse_output_format(const std::string& name);
 
-// Brat offsets run over the whole output stream as if the units' texts were one document
-// joined by '\n' (the .txt file that goes with the .ann); T-ids count from T1 over the stream.
+// Brat offsets (code points) run over the whole output stream as if the units' texts, each
+// followed by its line end, were one document (the .txt file that goes with the .ann: for raw
+// text input, the input itself); T-ids count from T1 over the stream.
 struct BratState {
   std::size_t next_id = 1;  // id of the next T line
   std::size_t offset = 0;   // code-point offset of the next unit's text in the document

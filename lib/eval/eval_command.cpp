@@ -6,6 +6,7 @@
 #include "eval/metrics.h"
 #include "eval/novelty.h"
 #include "eval/stats_report.h"
+#include "io/file_identity.h"
 
 #include <iostream>
 #include <ostream>
@@ -155,6 +156,11 @@ EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>&
   }
   a.files = files;
   a.mode = choose_mode(a, given);
+  std::vector<NamedPath> inputs = {{"--pred", a.pred}, {"--gold", a.gold}, {"--model", a.model}, {"--data", a.data}};
+  for (const std::string& f : a.files) inputs.push_back({"FILE", f});
+  if (!a.train.empty())
+    for (const std::string& f : split_file_list(a.train)) inputs.push_back({"--train", f});
+  require_distinct_files(inputs, {{"--out", a.out}});
   return a;
 }
 

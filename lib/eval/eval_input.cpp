@@ -42,8 +42,7 @@ EvalInput read_conlleval_text(std::string text, const std::string& name) {
     gold = Sentence();
     pred = Sentence();
   };
-  std::size_t columns = 0;  // set by the first token line
-  int columns_line = 0;
+  ColumnCount columns;
   ConllLine line;
   while (scanner.next(line)) {
     const auto& f = line.fields;
@@ -57,13 +56,7 @@ EvalInput read_conlleval_text(std::string text, const std::string& name) {
                       "predicted tag), got {}",
                       name, line.number, f.size()));
     }
-    if (columns == 0) {
-      columns = f.size();
-      columns_line = line.number;
-    } else if (f.size() != columns) {
-      throw InputError(fmt::format("{}:{}: expected {} columns like line {}, got {}", name,
-                                   line.number, columns, columns_line, f.size()));
-    }
+    columns.check(line, name);
     check_tag(name, line.number, f[f.size() - 2], "gold", f.size() - 1);
     check_tag(name, line.number, f[f.size() - 1], "predicted", f.size());
     if (gold.tokens.empty()) gold.line = line.number;

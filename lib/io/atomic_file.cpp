@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "core/fault_point.h"
+#include "io/file_identity.h"
+#include "io/temp_files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -33,13 +35,6 @@ int write_all(int fd, const char* p, std::size_t n) {
     n -= static_cast<std::size_t>(w);
   }
   return 0;
-}
-
-std::string parent_dir(const std::string& path) {
-  const std::size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
 }
 
 // Makes the rename itself durable. Filesystems that cannot sync a directory say EINVAL; the
@@ -138,16 +133,26 @@ class AtomicWriter::FdBuf : public std::streambuf {
   std::vector<char> buf_;
 };
 
-AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
-  // O_EXCL with a per-process counter: two writers (threads or processes) never share a
-  // temporary file. Mode 0666 lets the umask decide, as for any file the user creates.
-  for (;;) {
-    tmp_ = fmt::format("{}.tmp.{}.{}", path_, ::getpid(), temp_counter.fetch_add(1));
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd_ >= 0) break;
-    if (errno == EINTR || errno == EEXIST) continue;
-    const int err = errno;
-    throw IoError(io_message(path_, fmt::format("create temporary file '{}'", tmp_), err));
+AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)), target_(follow_symlinks(path_)) {
+  struct stat st {};
+  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw IoError(io_message(path_, "write", EISDIR));
+    // Blocks until a reader opens a FIFO, as `>` does.
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw IoError(io_message(path_, "open for writing", errno));
+  } else {
+    remove_stale_temp_files(target_);
+    // O_EXCL with a per-process counter: two writers (threads or processes) never share a
+    // temporary file. Mode 0666 lets the umask decide, as for any file the user creates.
+    for (;;) {
+      tmp_ = fmt::format("{}.tmp.{}.{}", target_, ::getpid(), temp_counter.fetch_add(1));
+      fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ >= 0) break;
+      if (errno == EINTR || errno == EEXIST) continue;
+      const int err = errno;
+      throw IoError(io_message(path_, fmt::format("create temporary file '{}'", tmp_), err));
+    }
+    temp_slot_ = register_temp_file(tmp_);
   }
   buf_ = std::make_unique<FdBuf>(fd_);
   os_ = std::make_unique<std::ostream>(buf_.get());
@@ -164,6 +169,8 @@ void AtomicWriter::discard() noexcept {
   fd_ = -1;
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
   tmp_.clear();
+  unregister_temp_file(temp_slot_);  // after the unlink: a signal in between finds the file gone
+  temp_slot_ = -1;
 }
 
 void AtomicWriter::fail(const std::string& operation, int err) {
@@ -176,16 +183,25 @@ void AtomicWriter::commit() {
   MEDNER_CHECK(!committed_ && fd_ >= 0, "AtomicWriter for '{}' committed twice", path_);
   if (!buf_->flush_buffer()) fail("write", buf_->error());
   if (!*os_) fail("write", EIO);  // a failure the buffer did not see (should not happen)
+  if (tmp_.empty()) {  // a device or FIFO: nothing to sync or rename
+    const int fd = fd_;
+    fd_ = -1;
+    committed_ = true;
+    if (::close(fd) != 0) throw IoError(io_message(path_, "write", errno));
+    return;
+  }
   if (::fsync(fd_) != 0) fail("sync", errno);
   fault_point("write");  // the window a kill must not tear: new data written, not yet renamed
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail("write", errno);  // NFS reports deferred write errors here
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+  if (::rename(tmp_.c_str(), target_.c_str()) != 0)
     fail(fmt::format("rename '{}' over it", tmp_), errno);
   tmp_.clear();
+  unregister_temp_file(temp_slot_);
+  temp_slot_ = -1;
   committed_ = true;
-  if (const int err = sync_dir(parent_dir(path_)); err != 0)
+  if (const int err = sync_dir(parent_dir(target_)); err != 0)
     throw IoError(io_message(path_, "sync its directory", err));
 }
 

@@ -1,9 +1,13 @@
 // Crash-safe file output and checked file input. A file is written to a temporary file in the
 // same directory ("<path>.tmp.<pid>.<n>"), flushed and fsync'ed, then rename()d over the target,
 // and the directory is fsync'ed: a kill or power loss at any moment leaves either the old file
-// or the complete new one, never a torn one. A killed writer may leave its temporary file behind
-// (never under the target's name); any failure we see removes it and throws IoError
-// "<path>: cannot <operation>: <reason>". Protocol: docs/file-formats.md.
+// or the complete new one, never a torn one. Any failure we see removes the temporary file and
+// throws IoError "<path>: cannot <operation>: <reason>"; so do SIGINT, SIGTERM and SIGHUP, and
+// the next writer of the same target removes those of killed processes (io/temp_files.h).
+// A symbolic link is followed: the file it points to is replaced, the link stays. A target that
+// exists and is not a regular file (a device such as /dev/null, a FIFO, a socket) is written
+// directly, as a shell's `>` would: replacing it would destroy it, and a stream has no "old
+// contents" to keep. Protocol: docs/file-formats.md.
 #pragma once
 
 #include <iosfwd>
@@ -37,7 +41,7 @@ class AtomicWriter {
   void commit();
 
   const std::string& path() const { return path_; }
-  const std::string& temp_path() const { return tmp_; }
+  const std::string& temp_path() const { return tmp_; }  // "" when writing directly
 
  private:
   class FdBuf;
@@ -45,7 +49,9 @@ class AtomicWriter {
   void discard() noexcept;  // closes and removes the temporary file
 
   std::string path_;
+  std::string target_;  // path_ with its symbolic links followed
   std::string tmp_;
+  int temp_slot_ = -1;  // io/temp_files.h
   int fd_ = -1;
   bool committed_ = false;
   std::unique_ptr<FdBuf> buf_;

@@ -6,6 +6,8 @@
 #include "model/context.h"
 #include "model/predictor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <istream>
 #include <ostream>
@@ -121,13 +123,39 @@ void add_sentences(Unit& u, std::size_t first, const std::vector<std::string>& w
 
 }  // namespace
 
+namespace {
+
+// Raw text that is not UTF-8 text: an InputError at the first NUL byte or invalid sequence of
+// `line`, which starts at byte `offset` of the input, or (repair) the line with U+FFFD for each
+// invalid byte.
+std::string checked_text(const std::string& line, const std::string& name, long line_number, std::size_t offset,
+                         bool repair) {
+  std::size_t bad = line.find('\0');
+  std::size_t invalid = 0;
+  if (!utf8_valid(line, &invalid) && invalid < bad) bad = invalid;
+  if (bad == std::string::npos) return line;
+  if (!repair)
+    throw InputError(fmt::format("{}:{}: {} at byte {} of the input (column {}); expected UTF-8 text (is this a binary "
+                                 "or compressed file?); --repair-utf8 tags it anyway, with U+FFFD for each invalid byte",
+                                 name, line_number,
+                                 line[bad] == '\0' ? "NUL byte" : fmt::format("invalid UTF-8 byte 0x{:02X}",
+                                                                              static_cast<unsigned char>(line[bad])),
+                                 offset + bad, bad + 1));
+  return utf8_repair(line);  // a NUL is valid UTF-8 and stays (JSON output escapes it)
+}
+
+}  // namespace
+
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& o) {
+                const TagOptions& o, std::ostream* document) {
   BratState brat;
   long written = 0;
   auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
     tag_units(model, units, sentences, o);
-    for (const Unit& u : units) write_tagged(out, u.tagged, o.format, &brat);
+    for (const Unit& u : units) {
+      write_tagged(out, u.tagged, o.format, &brat);
+      if (document != nullptr) *document << u.tagged.text << u.tagged.line_end;
+    }
     out.flush();
     if (!out) throw IoError(name + ": cannot write the output");
     written += static_cast<long>(units.size());
@@ -155,12 +183,19 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
     return written;
   }
   std::string line;
+  std::size_t offset = 0;  // of the line in the input, in bytes
+  long line_number = 1;
   // Documents numbered modulo 2^30: only neighbours' numbers are compared, and they differ.
-  for (int document = 0; std::getline(in, line); document = (document + 1) & 0x3fffffff) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (int document_id = 0; std::getline(in, line); document_id = (document_id + 1) & 0x3fffffff, ++line_number) {
     Unit u;
-    u.document = document;
-    u.tagged.text = utf8_repair(line);  // offsets refer to the repaired text (same code points)
+    u.tagged.line_end = in.eof() ? "" : "\n";  // getline at the end of the input without a '\n'
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+      u.tagged.line_end.insert(0, "\r");
+    }
+    u.document = document_id;
+    u.tagged.text = checked_text(line, name, line_number, offset, o.repair_utf8);
+    offset += line.size() + u.tagged.line_end.size();
     u.chars = utf8_decode(u.tagged.text);
     for (std::vector<Token>& sent : tokenize_sentences(u.tagged.text)) {
       const std::size_t first = u.tagged.tokens.size();

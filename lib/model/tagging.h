@@ -22,6 +22,9 @@ constexpr int kMaxNbest = 100;
 
 struct TagOptions {
   bool text_input = true;  // raw text, one document per line; false: CoNLL sentences
+  // Raw text that is not UTF-8 (or holds NUL bytes: a binary or compressed file given as text) is
+  // refused with its offset; with repair_utf8 each bad byte becomes U+FFFD and tagging goes on.
+  bool repair_utf8 = false;
   OutputFormat format = OutputFormat::Jsonl;
   int threads = 0;         // 0: all cores
   int nbest = 0;           // add the K best tag sequences (CRF models)
@@ -29,9 +32,10 @@ struct TagOptions {
 };
 
 // Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
-// input units (lines or sentences) written.
+// input units (lines or sentences) written. `document`, if given, gets the text the offsets of
+// brat output index (each unit's text and line end): for raw text, the input's bytes.
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& options);
+                const TagOptions& options, std::ostream* document = nullptr);
 
 // Tags the sentences of a gold corpus; returns IOB2 tags per sentence.
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads);

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
+#include "io/file_identity.h"
 #include "model/context.h"
 #include "model/trained_model.h"
 #include "train/training_run.h"
@@ -76,10 +77,25 @@ TrainingRun::TrainingRun(const TrainConfig& config, const ConfigMap& effective, 
   // Ranks on one machine share its cores, so "all cores" means this rank's share of them.
   threads_ = config.threads > 0 ? config.threads : std::max(1, omp_get_max_threads() / comm.local_size());
   checkpoint_ = config.checkpoint.empty() ? config.model + ".ckpt" : config.checkpoint;
+  claim_paths();
   read_data();
   stored_ = stored_config(effective);
   build_or_resume();
   prepare_training();
+}
+
+// No output may be an input or another output (a --log over the training file would destroy it),
+// and no other process may be training into the same model or checkpoint.
+void TrainingRun::claim_paths() {
+  std::vector<NamedPath> inputs;
+  for (const std::string& f : split_file_list(config_.train)) inputs.push_back({"--train", f});
+  inputs.insert(inputs.end(), {{"--dev", config_.dev}, {"--test", config_.test},
+                               {"--embeddings", config_.embeddings}, {"--config", config_.config_file}});
+  const std::string checkpoint_option = config_.checkpoint.empty() ? "the checkpoint" : "--checkpoint";
+  require_distinct_files(inputs, {{"--model", config_.model}, {checkpoint_option, checkpoint_}, {"--log", config_.log}});
+  if (!root_) return;
+  model_lock_ = std::make_unique<PathLock>(config_.model, "--model");
+  checkpoint_lock_ = std::make_unique<PathLock>(checkpoint_, "--checkpoint");
 }
 
 void TrainingRun::read_data() {

@@ -8,6 +8,7 @@
 #include "data/conll.h"
 #include "dist/communicator.h"
 #include "io/model_file.h"
+#include "io/path_lock.h"
 #include "model/batch_plan.h"
 #include "model/dataset.h"
 #include "model/ner_network.h"
@@ -38,6 +39,7 @@ class TrainingRun {
 
  private:
   // train_setup.cpp
+  void claim_paths();
   void read_data();
   void build_or_resume();
   void build_network();
@@ -60,6 +62,8 @@ class TrainingRun {
   std::ostream& log_;
   int threads_ = 1;
   std::string checkpoint_;  // path
+  // Held by rank 0 for the whole run: a second training with the same model or checkpoint refuses.
+  std::unique_ptr<PathLock> model_lock_, checkpoint_lock_;
 
   Corpus train_, dev_, test_;
   ConfigMap stored_;  // the options stored in the model file

@@ -3,7 +3,8 @@
 # configs and command lines, bad embeddings, damaged model files and hostile raw text. Every
 # failure must be exit code 1 (2 for usage) with exactly one "error: ..." line on stderr that
 # starts with the expected location, no crash or stack trace, and no output file (or temporary
-# file) left behind; every raw text must be tagged (repaired), one JSON line per input line.
+# file) left behind; every raw text must be tagged (with --repair-utf8 where it is not UTF-8),
+# one JSON line per input line.
 # A tiny model is trained here first (about a second).
 # Usage (from the repository root): bash tests/cli/robust_cli.sh BIN_DIR
 set -u
@@ -264,7 +265,7 @@ for i, (src, got) in enumerate(zip(lines, out)):
 EOF
 }
 tag_ok() {  # NAME: tag $TMP/NAME, expect exit 0, check the JSON lines
-  "$TAG" --model "$MODEL" --input "$TMP/$1" --threads 1 --chunk 7 >"$TMP/$1.jsonl" 2>"$TMP/err" \
+  "$TAG" --model "$MODEL" --input "$TMP/$1" --threads 1 --chunk 7 --repair-utf8 >"$TMP/$1.jsonl" 2>"$TMP/err" \
     || fail "medner-tag on $1 exited $? ($(tail -c 300 "$TMP/err"))"
   check_jsonl "$TMP/$1" "$TMP/$1.jsonl"
 }
@@ -287,7 +288,7 @@ python3 - "$TAG" "$MODEL" "$TMP/huge.txt" "$TMP/huge.txt.jsonl" <<'EOF' >"$TMP/r
 import resource, subprocess, sys
 tag, model, src, dst = sys.argv[1:]
 with open(src, 'rb') as i, open(dst, 'wb') as o:
-    rc = subprocess.run([tag, '--model', model, '--threads', '1'], stdin=i, stdout=o).returncode
+    rc = subprocess.run([tag, '--model', model, '--threads', '1', '--repair-utf8'], stdin=i, stdout=o).returncode
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.exit(rc)
 EOF

@@ -61,7 +61,7 @@ check_not_torn() {  # MODEL LOG WHEN
   for f in "$TMP"/k.*; do
     [ -e "$f" ] || continue  # no match
     case "$(basename "$f")" in
-      k.bin | k.bin.ckpt | k.log | k.bin.tmp.* | k.bin.ckpt.tmp.* | k.log.tmp.*) ;;
+      k.bin | k.bin.ckpt | k.log | k.bin.tmp.* | k.bin.ckpt.tmp.* | k.log.tmp.* | k.bin.lock | k.bin.ckpt.lock) ;;
       *) fail "$when: unexpected file $f" ;;
     esac
   done

@@ -59,6 +59,33 @@ for line in open(sys.argv[2], encoding="utf-8"):
 sys.exit(0 if ok else 1)
 PY
 
+# brat for CRLF input, into OUT.ann: OUT.txt beside it holds the input's bytes, and the offsets
+# index that text with its CRs (a reader that keeps line ends as they are, like brat's).
+sed 's/$/\r/' "$dir/in.txt" > "$dir/crlf.txt"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/crlf.txt" --output-format brat --output "$dir/pair/doc.ann" 2>/dev/null
+check "brat into a missing directory fails" "[ $? -eq 1 ]"
+mkdir -p "$dir/pair"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/crlf.txt" --output-format brat --output "$dir/pair/doc.ann"
+check "brat .txt beside the .ann is the input" "cmp -s '$dir/crlf.txt' '$dir/pair/doc.txt'"
+python3 - "$dir/pair/doc.txt" "$dir/pair/doc.ann" <<'PY' || fail=1
+import sys
+doc = open(sys.argv[1], encoding="utf-8", newline="").read()
+assert "\r\n" in doc
+n = 0
+for line in open(sys.argv[2], encoding="utf-8"):
+    tid, mid, text = line.rstrip("\n").split("\t")
+    typ, s, e = mid.split(" ")
+    n += 1
+    if doc[int(s):int(e)] != text:
+        print("FAIL: brat offsets on CRLF text", line.strip(), repr(doc[int(s):int(e)])); sys.exit(1)
+if n < 5:
+    print("FAIL: only", n, "brat entities on CRLF text"); sys.exit(1)
+PY
+# The .txt of an .ann beside its own input is the input: left as it is.
+cp "$dir/crlf.txt" "$dir/pair/self.txt"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/pair/self.txt" --output-format brat --output "$dir/pair/self.ann"
+check "brat beside its own input: exit 0, the input intact" "[ $? -eq 0 ] && cmp -s '$dir/crlf.txt' '$dir/pair/self.txt'"
+
 # conll in, conll out: same tokens, one tag column.
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll --output-format conll > "$dir/out.conll"
 check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$dir/out.conll')"

@@ -2,6 +2,8 @@
 // round trips, and the bundled corpora (read fast, written back byte for byte).
 #include "data/conll.h"
 
+#include "core/error.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -180,10 +182,21 @@ TEST_CASE("conll: a 10 MB line and a 100,000-token sentence") {
   CHECK(secs < 1.0);
 }
 
+TEST_CASE("conll: every token line has the first token line's column count (-DOCSTART- lines aside)") {
+  CHECK(read_conll_text("-DOCSTART- -X- -X- O\n\na NN O\nb NN B-X\n", "f.tsv").sentences.size() == 1);
+  std::string msg;
+  try {
+    read_conll_text("-DOCSTART- O\n\na NN O\nb NN B-X\n\nc B-X\n", "f.tsv");
+  } catch (const InputError& e) {
+    msg = e.what();
+  }
+  CHECK(msg == "f.tsv:6: expected 3 columns as on line 3, found 2");
+}
+
 TEST_CASE("conll: the writer round-trips what the reader reads") {
   std::string messy =
-      "\xEF\xBB\xBF-DOCSTART- O\r\n\r\n\xCE\xB1  NN  B-Chemical\r\nx\tS-Gene-or-protein\n\n\n"
-      "y O\nz\tE-A";
+      "\xEF\xBB\xBF-DOCSTART- O\r\n\r\n\xCE\xB1  NN  B-Chemical\r\nx\tNN\tS-Gene-or-protein\n\n\n"
+      "y NN O\nz\tNN \tE-A";
   Corpus c = read_conll_text(messy, "f.tsv");
   std::string once = written(c);
   CHECK(once == "\xCE\xB1\tB-Chemical\nx\tS-Gene-or-protein\n\ny\tO\nz\tE-A\n\n");

@@ -61,7 +61,7 @@ TEST_CASE("eval_input: -X- lines and blank lines end sentences; -DOCSTART- as co
 TEST_CASE("eval_input: conlleval-format errors") {
   CHECK(conlleval_error("a B-X\n") ==
         "p.txt:1: expected at least 3 columns (token, gold tag, predicted tag), got 2");
-  CHECK(conlleval_error("a x B-X O\nb O O\n") == "p.txt:2: expected 4 columns like line 1, got 3");
+  CHECK(conlleval_error("a x B-X O\nb O O\n") == "p.txt:2: expected 4 columns as on line 1, found 3");
   CHECK(conlleval_error("a O O\nb B-X I_X\n") ==
         "p.txt:2: predicted tag (column 3): invalid tag 'I_X': expected O, B-X, I-X, E-X or S-X "
         "(X the entity type)");

@@ -1,5 +1,6 @@
 // Catalogue of raw text for medner-tag (tag_stream): empty input, empty lines, a huge line,
-// control characters, NUL, invalid UTF-8 (repaired), CR, CoNLL input errors. Always one output
+// control characters, NUL, invalid UTF-8 (refused by default, repaired with repair_utf8, which
+// the rest of the catalogue uses), CR, CoNLL input errors. Always one output
 // unit per input unit, in order, offsets that slice the (repaired) text, never an exception for
 // text input. Also the two regressions found here: an overlong token reached the character
 // encoder whole (a 4 MB token took 4 GB), and --nbest was quadratic in a line's length.
@@ -37,6 +38,7 @@ Tagged tag_text(const std::string& input, OutputFormat format = OutputFormat::Js
   o.threads = 1;
   o.nbest = nbest;
   o.chunk_lines = chunk;
+  o.repair_utf8 = true;
   Tagged t;
   t.units = tag_stream(model(), in, "<stdin>", out, o);
   std::istringstream lines(out.str());
@@ -95,6 +97,27 @@ TEST_CASE("robust text: control characters, NUL and CR are kept, escaped, and ne
   CHECK(json_text(t.lines[1]) == "\"next\"");  // the CR of CRLF is a line end
   for (const std::string& l : t.lines)
     for (char c : l) CHECK(static_cast<unsigned char>(c) >= 0x20);
+}
+
+TEST_CASE("robust text: by default, text that is not UTF-8 is refused with its line and byte offset") {
+  auto refusal = [](const std::string& input) {
+    std::istringstream in(input);
+    std::ostringstream out;
+    TagOptions o;
+    o.threads = 1;
+    try {
+      tag_stream(model(), in, "doc.txt", out, o);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(tagged)");
+  };
+  CHECK(refusal("fine\r\nbad \xFF byte\n") ==
+        "doc.txt:2: invalid UTF-8 byte 0xFF at byte 10 of the input (column 5); expected UTF-8 text (is this a "
+        "binary or compressed file?); --repair-utf8 tags it anyway, with U+FFFD for each invalid byte");
+  CHECK(starts_with(refusal(std::string("\x1f\x8b\x08\0gzip", 8)), "doc.txt:1: invalid UTF-8 byte 0x8B at byte 1 "));
+  CHECK(starts_with(refusal(std::string("a\nnul\0\n", 7)), "doc.txt:2: NUL byte at byte 5 of the input (column 4)"));
+  CHECK(refusal("caf\xC3\xA9 \xE2\x80\x94 ok\n") == "(tagged)");
 }
 
 TEST_CASE("robust text: invalid UTF-8 is repaired (U+FFFD per bad byte), offsets stay valid") {
