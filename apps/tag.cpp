@@ -1,6 +1,6 @@
-// medner-tag: tag raw text (one document per line) or CoNLL sentences with a trained model,
-// streaming stdin (or a file) to stdout (or a file written atomically) as JSON lines, brat
-// standoff or CoNLL. Exit codes: apps/common/app.h.
+// medner-tag: tag raw text (one document per line), CoNLL sentences or pre-tokenized sentences
+// (one token a line) with a trained model, streaming stdin (or a file) to stdout (or a file
+// written atomically) as JSON lines, brat standoff or CoNLL. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -30,9 +30,14 @@ const medner::OptionTable<TagArgs>& tag_options() {
       medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train"),
       medner::text_option<A>("input", OptionKind::Path, &A::input, "-", "input file, '-' for stdin"),
       medner::text_option<A>("output", OptionKind::Path, &A::output, "", "output file (written atomically); default stdout"),
-      medner::choice_option<A>("input-format", opt(&TagOptions::text_input),
-                               std::vector<std::pair<std::string, bool>>{{"text", true}, {"conll", false}}, "text",
-                               "text: one document per line; conll: token [columns], a blank line between sentences"),
+      medner::choice_option<A>("input-format", opt(&TagOptions::input),
+                               std::vector<std::pair<std::string, medner::TagInput>>{
+                                   {"text", medner::TagInput::Text},
+                                   {"conll", medner::TagInput::Conll},
+                                   {"tokens", medner::TagInput::Tokens}},
+                               "text",
+                               "text: one document per line; conll: token [columns] tag, a blank line between "
+                               "sentences; tokens: one token a line, no tag, a blank line between sentences"),
       medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat or conll",
                                medner::parse_output_format),
       medner::int_option<A>("threads", opt(&TagOptions::threads), 0, 0, "threads (0: all cores)", medner::kMaxThreads),

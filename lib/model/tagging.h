@@ -1,5 +1,5 @@
-// Using a trained model: tag a stream of raw text or CoNLL sentences (medner-tag), and tag a gold
-// CoNLL file and score it (medner-eval --model).
+// Using a trained model: tag a stream of raw text, CoNLL sentences or pre-tokenized sentences
+// (medner-tag), and tag a gold CoNLL file and score it (medner-eval --model).
 #pragma once
 
 #include "data/tag_output.h"
@@ -20,8 +20,13 @@ namespace medner {
 // ever less probable readings.
 constexpr int kMaxNbest = 100;
 
+// What medner-tag reads: raw text, one document per line (split and tokenized here); CoNLL
+// sentences (token [columns] tag; the tags are ignored); or one token a line without tags
+// (data/token_lines.h). Both sentence inputs are tagged as given, never re-tokenized.
+enum class TagInput { Text, Conll, Tokens };
+
 struct TagOptions {
-  bool text_input = true;  // raw text, one document per line; false: CoNLL sentences
+  TagInput input = TagInput::Text;
   OutputFormat format = OutputFormat::Jsonl;
   int threads = 0;         // 0: all cores
   int nbest = 0;           // add the K best tag sequences (CRF models)
