@@ -30,10 +30,11 @@ Corpus read_token_lines_text(std::string text, const std::string& name) {
       continue;
     }
     if (f.size() > 1)
-      throw InputError(fmt::format("{}:{}: expected one token per line, got {} fields ('{}', '{}'{}); for "
-                                   "token and tag columns use --input-format conll",
-                                   name, line.number, f.size(), message_excerpt(f[0]), message_excerpt(f[1]),
-                                   f.size() > 2 ? ", ..." : ""));
+      throw InputError(
+          fmt::format("{}:{}: expected one token per line, got {} fields ('{}', '{}'{}); for "
+                      "token and tag columns use --input-format conll",
+                      name, line.number, f.size(), message_excerpt(f[0]), message_excerpt(f[1]),
+                      f.size() > 2 ? ", ..." : ""));
     if (current.tokens.empty()) {
       current.line = line.number;
       current.document = document;

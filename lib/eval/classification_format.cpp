@@ -36,16 +36,16 @@ std::string fraction(double percent) {
 
 std::string text_row(const std::string& name, std::size_t width, const ScoreTriple& s,
                      const ChunkCounts& c) {
-  return pad_left(name, width) + ' ' + fraction(s.precision) + fraction(s.recall) +
-         fraction(s.f1) + fmt::format(" {:>9} {:>9} {:>9}\n", c.gold, c.predicted, c.correct);
+  return pad_left(name, width) + ' ' + fraction(s.precision) + fraction(s.recall) + fraction(s.f1) +
+         fmt::format(" {:>9} {:>9} {:>9}\n", c.gold, c.predicted, c.correct);
 }
 
 ScoreTriple scores(const ChunkCounts& c) { return ScoreTriple{c.precision(), c.recall(), c.f1()}; }
 
 // seqeval's head_fmt, '{:>{width}s} ' + ' {:>9}' * 4, then a blank line.
 std::string text_header(std::size_t width) {
-  return fmt::format("{}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n\n", std::string(width, ' '), "precision",
-                     "recall", "f1-score", "support", "predicted", "correct");
+  return fmt::format("{}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n\n", std::string(width, ' '),
+                     "precision", "recall", "f1-score", "support", "predicted", "correct");
 }
 
 std::string text_table(const MatchTable& t, std::size_t width) {
@@ -60,12 +60,12 @@ std::string text_table(const MatchTable& t, std::size_t width) {
 
 std::string percent(double v) { return fmt::format("{:.2f}", v); }
 
-std::string markdown_row(const std::string& name, const ScoreTriple& exact, const ScoreTriple& partial,
-                         const ChunkCounts& e, const ChunkCounts& p) {
+std::string markdown_row(const std::string& name, const ScoreTriple& exact,
+                         const ScoreTriple& partial, const ChunkCounts& e, const ChunkCounts& p) {
   return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name,
                      percent(exact.precision), percent(exact.recall), percent(exact.f1),
-                     percent(partial.precision), percent(partial.recall), percent(partial.f1), e.gold,
-                     e.predicted, e.correct, p.correct);
+                     percent(partial.precision), percent(partial.recall), percent(partial.f1),
+                     e.gold, e.predicted, e.correct, p.correct);
 }
 
 std::string json_six(const ScoreTriple& s, const ChunkCounts& c) {
@@ -109,9 +109,11 @@ std::string format_classification_markdown(const ClassificationReport& r) {
   std::string out =
       "\nClassification report: exact match (as above) and partial match (a predicted chunk "
       "overlapping a gold chunk of its type, each matched at most once); support = gold chunks.\n\n"
-      "| type | precision | recall | F1 | partial precision | partial recall | partial F1 | support "
+      "| type | precision | recall | F1 | partial precision | partial recall | partial F1 | "
+      "support "
       "| predicted | correct | partial correct |\n"
-      "|:-----|----------:|-------:|---:|------------------:|---------------:|-----------:|--------:"
+      "|:-----|----------:|-------:|---:|------------------:|---------------:|-----------:|--------"
+      ":"
       "|----------:|--------:|----------------:|\n";
   for (const auto& [type, e] : r.exact.types) {
     const ChunkCounts& p = r.partial.types.at(type);

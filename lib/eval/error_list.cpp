@@ -38,9 +38,12 @@ std::string chunk_text(const std::vector<std::string>& tokens, const Span& sp) {
 
 const char* part_name(ErrorPart part) {
   switch (part) {
-    case ErrorPart::Seen: return "seen";
-    case ErrorPart::Unseen: return "unseen";
-    case ErrorPart::All: break;
+    case ErrorPart::Seen:
+      return "seen";
+    case ErrorPart::Unseen:
+      return "unseen";
+    case ErrorPart::All:
+      break;
   }
   return "all";
 }
@@ -61,9 +64,9 @@ std::string text_error(const Corpus& gold, const ChunkError& e, bool fp) {
   std::string other;
   for (const Span& o : e.other)
     other += fmt::format("{}{} \"{}\"", other.empty() ? "" : ", ", o.type, chunk_text(tokens, o));
-  std::string out = fmt::format("{} {} \"{}\" ({} there: {})\n   ", fp ? "FP" : "FN", location(gold, e),
-                                chunk_text(tokens, e.chunk), fp ? "gold" : "predicted",
-                                other.empty() ? "nothing" : other);
+  std::string out = fmt::format("{} {} \"{}\" ({} there: {})\n   ", fp ? "FP" : "FN",
+                                location(gold, e), chunk_text(tokens, e.chunk),
+                                fp ? "gold" : "predicted", other.empty() ? "nothing" : other);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const auto k = static_cast<int>(i);
     out += ' ';
@@ -101,8 +104,8 @@ std::string json_error(const Corpus& gold, const ChunkError& e) {
   std::string tokens;
   for (const std::string& t : s.tokens) tokens += (tokens.empty() ? "" : ", ") + json_quote(t);
   return fmt::format(
-      "{{\"text\": {}, \"sentence\": {}, \"line\": {}, \"begin\": {}, \"end\": {}, \"other\": [{}], "
-      "\"tokens\": [{}]}}",
+      "{{\"text\": {}, \"sentence\": {}, \"line\": {}, \"begin\": {}, \"end\": {}, "
+      "\"other\": [{}], \"tokens\": [{}]}}",
       json_quote(chunk_text(s.tokens, e.chunk)), e.sentence + 1,
       s.line > 0 ? s.line + e.chunk.begin : 0, e.chunk.begin, e.chunk.end, other, tokens);
 }
@@ -151,12 +154,14 @@ std::vector<ErrorGroup> collect_errors(const Corpus& gold, const Corpus& pred,
     auto add = [&](const Span& sp, const std::vector<Span>& other, bool fp) {
       ErrorPart part = ErrorPart::All;
       if (train != nullptr)
-        part = train->contains(sp.type, TrainMentions::key(tokens, sp.begin, sp.end)) ? ErrorPart::Seen
-                                                                                      : ErrorPart::Unseen;
+        part = train->contains(sp.type, TrainMentions::key(tokens, sp.begin, sp.end))
+                   ? ErrorPart::Seen
+                   : ErrorPart::Unseen;
       ErrorGroup& g = groups[{sp.type, part}];
       g.type = sp.type;
       g.part = part;
-      (fp ? g.false_positives : g.false_negatives).push_back(ChunkError{s, sp, overlapping(other, sp)});
+      (fp ? g.false_positives : g.false_negatives)
+          .push_back(ChunkError{s, sp, overlapping(other, sp)});
     };
     for (std::size_t j = 0; j < ps.size(); ++j)
       if (!pred_hit[j]) add(ps[j], gs, true);

@@ -30,7 +30,10 @@ std::string read_error(const std::string& text) {
 TEST_CASE("token lines: one token a line, blank lines between sentences, no tags") {
   // CRLF, a BOM, repeated and whitespace-only blank lines, a token between spaces, no final
   // newline, a multi-byte token.
-  Corpus c = read_token_lines_text("\xEF\xBB\xBF" "BRCA1\r\nmutations\n\n\n \t\n  β-blockers \nwork", "in.txt");
+  Corpus c = read_token_lines_text(
+      "\xEF\xBB\xBF"
+      "BRCA1\r\nmutations\n\n\n \t\n  β-blockers \nwork",
+      "in.txt");
   CHECK(c.path == "in.txt");
   REQUIRE(c.sentences.size() == 2);
   CHECK(c.sentences[0].tokens == Strings{"BRCA1", "mutations"});
@@ -57,13 +60,16 @@ TEST_CASE("token lines: no tokens gives no sentences") {
 }
 
 TEST_CASE("token lines: errors name the file and line") {
-  CHECK(read_error("a\nBRCA1\tB-Gene\n") ==
-        "in.txt:2: expected one token per line, got 2 fields ('BRCA1', 'B-Gene'); for token and tag "
-        "columns use --input-format conll");
+  CHECK(
+      read_error("a\nBRCA1\tB-Gene\n") ==
+      "in.txt:2: expected one token per line, got 2 fields ('BRCA1', 'B-Gene'); for token and tag "
+      "columns use --input-format conll");
   CHECK(read_error("a x y\n") ==
-        "in.txt:1: expected one token per line, got 3 fields ('a', 'x', ...); for token and tag columns "
+        "in.txt:1: expected one token per line, got 3 fields ('a', 'x', ...); for token and tag "
+        "columns "
         "use --input-format conll");
-  CHECK(read_error("a\nb\xFF\n") == "in.txt:2: invalid UTF-8 at byte column 2 (byte 0xFF); expected UTF-8 text");
+  CHECK(read_error("a\nb\xFF\n") ==
+        "in.txt:2: invalid UTF-8 at byte column 2 (byte 0xFF); expected UTF-8 text");
   CHECK(read_error(std::string("a\0b\n", 4)).rfind("in.txt:1: NUL byte at byte column 2", 0) == 0);
   CHECK(read_error("a\rb\n").rfind("in.txt:1: carriage return inside the line", 0) == 0);
 }

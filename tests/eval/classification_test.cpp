@@ -29,10 +29,27 @@ namespace {
 //      predicted chunks overlap the first gold chunk, and only matching the second predicted
 //      chunk to the second gold chunk gives the largest matching (2 pairs)
 const char* kExample =
-    "BRCA1 B-Gene B-Gene\nmutations O O\ncause O O\nbreast B-Disease O\ncancer I-Disease B-Disease\n. O O\n\n"
-    "TP53 B-Gene B-Gene\nMDM2 B-Gene I-Gene\nbinding O O\nin O O\nlymphoma B-Disease B-Disease\n\n"
-    "aspirin B-Chemical B-Disease\ninduced O O\nasthma B-Disease B-Disease\n\n"
-    "renal B-Disease B-Disease\nfailure I-Disease B-Disease\nnephropathy B-Disease I-Disease\n\n";
+    "BRCA1 B-Gene B-Gene\n"
+    "mutations O O\n"
+    "cause O O\n"
+    "breast B-Disease O\n"
+    "cancer I-Disease B-Disease\n"
+    ". O O\n"
+    "\n"
+    "TP53 B-Gene B-Gene\n"
+    "MDM2 B-Gene I-Gene\n"
+    "binding O O\n"
+    "in O O\n"
+    "lymphoma B-Disease B-Disease\n"
+    "\n"
+    "aspirin B-Chemical B-Disease\n"
+    "induced O O\n"
+    "asthma B-Disease B-Disease\n"
+    "\n"
+    "renal B-Disease B-Disease\n"
+    "failure I-Disease B-Disease\n"
+    "nephropathy B-Disease I-Disease\n"
+    "\n";
 
 EvalInput example() { return read_conlleval_text(kExample, "example.txt"); }
 
@@ -59,7 +76,8 @@ std::vector<Chunk> iob2_chunks(const Corpus& c) {
       }
       const std::string type = t.substr(2);
       int j = i + 1;
-      while (j < static_cast<int>(tags.size()) && tags[static_cast<std::size_t>(j)] == "I-" + type) ++j;
+      while (j < static_cast<int>(tags.size()) && tags[static_cast<std::size_t>(j)] == "I-" + type)
+        ++j;
       out.emplace_back(s, i, j, type);
       i = j;
     }
@@ -72,8 +90,8 @@ struct Counts {
 };
 
 // Kuhn's augmenting paths over the overlap graph: the size of a maximum matching.
-bool augment(std::size_t p, const std::vector<std::vector<std::size_t>>& edges, std::vector<int>& gold_of,
-             std::vector<bool>& seen) {
+bool augment(std::size_t p, const std::vector<std::vector<std::size_t>>& edges,
+             std::vector<int>& gold_of, std::vector<bool>& seen) {
   for (std::size_t g : edges[p]) {
     if (seen[g]) continue;
     seen[g] = true;
@@ -127,8 +145,9 @@ Counts token_counts(const Corpus& gold, const Corpus& pred) {
 }
 
 double f1_of(const Counts& n) {  // in percent, from the counts directly: 2 TP / (gold + predicted)
-  return n.gold + n.predicted > 0 ? 200.0 * static_cast<double>(n.correct) / static_cast<double>(n.gold + n.predicted)
-                                  : 0.0;
+  return n.gold + n.predicted > 0
+             ? 200.0 * static_cast<double>(n.correct) / static_cast<double>(n.gold + n.predicted)
+             : 0.0;
 }
 
 void check_same(const ChunkCounts& c, const Counts& n) {
@@ -148,9 +167,9 @@ TEST_CASE("classification: exact, partial and token scores of the example, by ha
   check_counts(r.exact.types.at("Disease"), 5, 6, 2);
   check_counts(r.exact.types.at("Chemical"), 1, 0, 0);
   check_counts(r.exact.micro, 9, 8, 3);
-  CHECK(r.exact.types.at("Gene").f1() == doctest::Approx(40.0));            // P 1/2, R 1/3
-  CHECK(r.exact.types.at("Disease").f1() == doctest::Approx(400.0 / 11));   // P 1/3, R 2/5
-  CHECK(r.exact.micro.f1() == doctest::Approx(600.0 / 17));                 // 2*3 / (9+8)
+  CHECK(r.exact.types.at("Gene").f1() == doctest::Approx(40.0));           // P 1/2, R 1/3
+  CHECK(r.exact.types.at("Disease").f1() == doctest::Approx(400.0 / 11));  // P 1/3, R 2/5
+  CHECK(r.exact.micro.f1() == doctest::Approx(600.0 / 17));                // 2*3 / (9+8)
   CHECK(r.exact.macro.precision == doctest::Approx((50.0 + 100.0 / 3) / 3));
   CHECK(r.exact.macro.recall == doctest::Approx((100.0 / 3 + 40.0) / 3));
   CHECK(r.exact.macro.f1 == doctest::Approx((40.0 + 400.0 / 11) / 3));
@@ -164,7 +183,7 @@ TEST_CASE("classification: exact, partial and token scores of the example, by ha
   check_counts(r.partial.types.at("Disease"), 5, 6, 5);
   check_counts(r.partial.types.at("Chemical"), 1, 0, 0);
   check_counts(r.partial.micro, 9, 8, 7);
-  CHECK(r.partial.types.at("Gene").f1() == doctest::Approx(80.0));          // P 1, R 2/3
+  CHECK(r.partial.types.at("Gene").f1() == doctest::Approx(80.0));            // P 1, R 2/3
   CHECK(r.partial.types.at("Disease").f1() == doctest::Approx(1000.0 / 11));  // P 5/6, R 1
   CHECK(r.partial.micro.f1() == doctest::Approx(1400.0 / 17));
   CHECK(r.partial.macro.f1 == doctest::Approx((80.0 + 1000.0 / 11) / 3));
@@ -187,7 +206,8 @@ TEST_CASE("classification: the example agrees with the independent computation")
   for (bool partial : {false, true}) {
     const MatchTable& t = partial ? r.partial : r.exact;
     check_same(t.micro, chunk_counts(in.gold, in.pred, "", partial));
-    for (const auto& [type, c] : t.types) check_same(c, chunk_counts(in.gold, in.pred, type, partial));
+    for (const auto& [type, c] : t.types)
+      check_same(c, chunk_counts(in.gold, in.pred, type, partial));
   }
   check_same(r.token, token_counts(in.gold, in.pred));
 }
@@ -221,7 +241,8 @@ TEST_CASE("classification: random IOB2 files agree with the independent computat
     ClassificationReport r = classification_report(gold, pred);
     check_same(r.exact.micro, chunk_counts(gold, pred, "", false));
     check_same(r.partial.micro, chunk_counts(gold, pred, "", true));
-    for (const auto& [type, c] : r.partial.types) check_same(c, chunk_counts(gold, pred, type, true));
+    for (const auto& [type, c] : r.partial.types)
+      check_same(c, chunk_counts(gold, pred, type, true));
     check_same(r.token, token_counts(gold, pred));
   }
 }
@@ -232,6 +253,9 @@ TEST_CASE("classification: overlap_matches keeps exact matches and matches each 
   const std::vector<std::pair<std::size_t, std::size_t>> want = {{0, 0}, {1, 1}, {3, 3}};
   CHECK(overlap_matches(gold, pred) == want);
   CHECK(overlap_matches({}, pred).empty());
+  // One gold chunk split in two by the prediction: one partial match, not two.
+  const std::vector<std::pair<std::size_t, std::size_t>> first = {{0, 0}};
+  CHECK(overlap_matches({{0, 3, "X"}}, {{0, 1, "X"}, {1, 3, "X"}}) == first);
 }
 
 TEST_CASE("classification: no chunks at all gives zeros, never NaN") {
@@ -284,12 +308,13 @@ TEST_CASE("classification: format_report puts it after conlleval's lines, in eve
   const std::string conlleval = format_report(e, ReportFormat::Text);
   CHECK(format_report(e, ReportFormat::Text, nullptr, &c) ==
         conlleval + "\n" + format_classification_text(c));
-  CHECK(format_report(e, ReportFormat::Markdown, nullptr, &c).find("| Disease | 33.33 | 40.00 | 36.36 | "
-                                                                    "83.33 | 100.00 | 90.91 | 5 | 6 | 2 | 5 |") !=
-        std::string::npos);
+  CHECK(format_report(e, ReportFormat::Markdown, nullptr, &c)
+            .find("| Disease | 33.33 | 40.00 | 36.36 | "
+                  "83.33 | 100.00 | 90.91 | 5 | 6 | 2 | 5 |") != std::string::npos);
   const std::string json = format_report(e, ReportFormat::Json, nullptr, &c);
-  CHECK(json.find("\"classification\": {\n    \"exact\": {\n      \"types\": {\n        \"Chemical\": "
-                  "{\"precision\": 0, \"recall\": 0, \"f1\": 0, \"support\": 1, \"predicted\": 0, "
-                  "\"correct\": 0},") != std::string::npos);
+  CHECK(json.find(
+            "\"classification\": {\n    \"exact\": {\n      \"types\": {\n        \"Chemical\": "
+            "{\"precision\": 0, \"recall\": 0, \"f1\": 0, \"support\": 1, \"predicted\": 0, "
+            "\"correct\": 0},") != std::string::npos);
   CHECK(json.find("\"token\": {\"precision\": 90, ") != std::string::npos);
 }

@@ -20,10 +20,27 @@ namespace {
 
 // Lines 1-6, 8-12, 14-16, 18-20 (as in classification_test.cpp).
 const char* kExample =
-    "BRCA1 B-Gene B-Gene\nmutations O O\ncause O O\nbreast B-Disease O\ncancer I-Disease B-Disease\n. O O\n\n"
-    "TP53 B-Gene B-Gene\nMDM2 B-Gene I-Gene\nbinding O O\nin O O\nlymphoma B-Disease B-Disease\n\n"
-    "aspirin B-Chemical B-Disease\ninduced O O\nasthma B-Disease B-Disease\n\n"
-    "renal B-Disease B-Disease\nfailure I-Disease B-Disease\nnephropathy B-Disease I-Disease\n\n";
+    "BRCA1 B-Gene B-Gene\n"
+    "mutations O O\n"
+    "cause O O\n"
+    "breast B-Disease O\n"
+    "cancer I-Disease B-Disease\n"
+    ". O O\n"
+    "\n"
+    "TP53 B-Gene B-Gene\n"
+    "MDM2 B-Gene I-Gene\n"
+    "binding O O\n"
+    "in O O\n"
+    "lymphoma B-Disease B-Disease\n"
+    "\n"
+    "aspirin B-Chemical B-Disease\n"
+    "induced O O\n"
+    "asthma B-Disease B-Disease\n"
+    "\n"
+    "renal B-Disease B-Disease\n"
+    "failure I-Disease B-Disease\n"
+    "nephropathy B-Disease I-Disease\n"
+    "\n";
 
 // Seen: "Breast cancer" (Disease; compared lower-cased) and TP53 (Gene).
 const char* kTrain = "Breast\tB-Disease\ncancer\tI-Disease\nTP53\tB-Gene\n\n";
@@ -33,7 +50,8 @@ std::vector<std::string> texts(const Corpus& gold, const std::vector<ChunkError>
   for (const ChunkError& e : errors) {
     std::string t;
     for (int i = e.chunk.begin; i < e.chunk.end; ++i)
-      t += (i > e.chunk.begin ? " " : "") + gold.sentences[e.sentence].tokens[static_cast<std::size_t>(i)];
+      t += (i > e.chunk.begin ? " " : "") +
+           gold.sentences[e.sentence].tokens[static_cast<std::size_t>(i)];
     out.push_back(t);
   }
   return out;
@@ -56,7 +74,8 @@ TEST_CASE("errors: grouped by type and seen / unseen, by hand") {
   CHECK(g[1].part == ErrorPart::Seen);
   CHECK(texts(in.gold, g[1].false_negatives) == Strings{"breast cancer"});
   CHECK(g[2].part == ErrorPart::Unseen);
-  CHECK(texts(in.gold, g[2].false_positives) == Strings{"cancer", "aspirin", "renal", "failure nephropathy"});
+  CHECK(texts(in.gold, g[2].false_positives) ==
+        Strings{"cancer", "aspirin", "renal", "failure nephropathy"});
   CHECK(texts(in.gold, g[2].false_negatives) == Strings{"renal failure", "nephropathy"});
   CHECK(g[3].type == "Gene");
   CHECK(g[3].part == ErrorPart::Seen);
@@ -79,12 +98,14 @@ TEST_CASE("errors: grouped by type and seen / unseen, by hand") {
 TEST_CASE("errors: the text layout") {
   EvalInput in = read_conlleval_text(kExample, "example.txt");
   TrainMentions train(read_conll_text(kTrain, "train.tsv"));
-  const std::string text = format_errors(collect_errors(in.gold, in.pred, &train), in.gold, &train,
-                                         ReportFormat::Text);
-  CHECK(text.rfind("false positives (FP: predicted, no gold chunk with the same tokens and type) and false "
-                   "negatives (FN: gold, not predicted so) of example.txt, by mentions seen and unseen in "
-                   "train.tsv; [ ] marks the chunk\n",
-                   0) == 0);
+  const std::string text =
+      format_errors(collect_errors(in.gold, in.pred, &train), in.gold, &train, ReportFormat::Text);
+  CHECK(
+      text.rfind(
+          "false positives (FP: predicted, no gold chunk with the same tokens and type) and false "
+          "negatives (FN: gold, not predicted so) of example.txt, by mentions seen and unseen in "
+          "train.tsv; [ ] marks the chunk\n",
+          0) == 0);
   CHECK(text.find("\nGene unseen: 1 false positive, 1 false negative\n"
                   "FP example.txt:8 \"TP53 MDM2\" (gold there: Gene \"TP53\", Gene \"MDM2\")\n"
                   "    [TP53 MDM2] binding in lymphoma\n"
@@ -99,17 +120,20 @@ TEST_CASE("errors: the text layout") {
 
 TEST_CASE("errors: the JSON layout") {
   EvalInput in = read_conlleval_text(kExample, "example.txt");
-  const std::string json = format_errors(collect_errors(in.gold, in.pred, nullptr), in.gold, nullptr,
-                                         ReportFormat::Json);
-  CHECK(json.rfind("{\n  \"gold\": \"example.txt\",\n  \"train\": null,\n  \"groups\": [\n"
-                   "    {\"type\": \"Chemical\", \"mentions\": \"all\",\n"
-                   "      \"false_positives\": [],\n"
-                   "      \"false_negatives\": [\n"
-                   "        {\"text\": \"aspirin\", \"sentence\": 3, \"line\": 14, \"begin\": 0, \"end\": 1, "
-                   "\"other\": [{\"type\": \"Disease\", \"text\": \"aspirin\", \"begin\": 0, \"end\": 1}], "
-                   "\"tokens\": [\"aspirin\", \"induced\", \"asthma\"]}\n"
-                   "      ]},\n",
-                   0) == 0);
+  const std::string json = format_errors(collect_errors(in.gold, in.pred, nullptr), in.gold,
+                                         nullptr, ReportFormat::Json);
+  CHECK(
+      json.rfind(
+          "{\n  \"gold\": \"example.txt\",\n  \"train\": null,\n  \"groups\": [\n"
+          "    {\"type\": \"Chemical\", \"mentions\": \"all\",\n"
+          "      \"false_positives\": [],\n"
+          "      \"false_negatives\": [\n"
+          "        {\"text\": \"aspirin\", \"sentence\": 3, \"line\": 14, \"begin\": 0, \"end\": "
+          "1, "
+          "\"other\": [{\"type\": \"Disease\", \"text\": \"aspirin\", \"begin\": 0, \"end\": 1}], "
+          "\"tokens\": [\"aspirin\", \"induced\", \"asthma\"]}\n"
+          "      ]},\n",
+          0) == 0);
   const std::string end = "      ]}\n  ]\n}\n";
   CHECK(json.compare(json.size() - end.size(), end.size(), end) == 0);
 }
