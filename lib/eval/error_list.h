@@ -44,8 +44,8 @@ std::vector<ErrorGroup> collect_errors(const Corpus& gold, const Corpus& pred,
 // (the location is the gold file's line of the chunk's first token; "sentence N" when the
 // corpus has no line numbers). Json: {"gold": path, "train": path or null, "groups": [{"type",
 // "mentions": "seen"|"unseen"|"all", "false_positives": [E], "false_negatives": [E]}]} with E
-// {"text", "sentence" (1-based), "line", "begin", "end" (token indices, end exclusive),
-// "other": [{"type", "text", "begin", "end"}], "tokens": [...]}.
+// {"text", "sentence" (1-based), "line" (0 when unknown), "begin", "end" (token indices, end
+// exclusive), "other": [{"type", "text", "begin", "end"}], "tokens": [...]}.
 std::string format_errors(const std::vector<ErrorGroup>& groups, const Corpus& gold,
                           const TrainMentions* train, ReportFormat format);
 
