@@ -10,6 +10,7 @@
 #include "model/tagging.h"
 
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -62,9 +63,15 @@ int main(int argc, char** argv) {
     const std::vector<std::string> files =
         r.count("files") != 0 ? r["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const EvalArgs args = parse_eval_args(given_options(r, infos, true), files);
+    // The --errors file is opened before any input is read, so an unwritable folder fails at
+    // once, and committed before the report is printed, so a failure leaves stdout empty.
+    std::unique_ptr<AtomicWriter> errors;
+    if (!args.errors.empty()) errors = std::make_unique<AtomicWriter>(args.errors);
     const EvalOutput out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);
-    // The error list first: if it cannot be written, stdout stays empty and the exit code says so.
-    if (!args.errors.empty()) write_file_atomic(args.errors, out.errors);
+    if (errors) {
+      errors->stream() << out.errors;
+      errors->commit();
+    }
     std::cout << out.report << std::flush;
     if (!std::cout) throw IoError("stdout: write failed");
     return kExitOk;

@@ -202,6 +202,8 @@ expect_rc 0 --pred "$TMP/example.txt" --errors "$TMP/errors.json" --format json
 json_ok "$TMP/errors.json"
 grep -q '"mentions": "all"' "$TMP/errors.json" || fail "--errors without --train: groups are not 'all'"
 expect_error 1 "error: $TMP/no-dir/errors.txt: cannot" --pred "$TMP/example.txt" --errors "$TMP/no-dir/errors.txt"
+# ... found before the input is read: the message is about the --errors file, not the missing input
+expect_error 1 "error: $TMP/no-dir/errors.txt: cannot" --pred "$TMP/missing.txt" --errors "$TMP/no-dir/errors.txt"
 expect_error 2 "error: --errors needs a file name" --pred "$TMP/example.txt" --errors -
 printf 'a\tO\n' >"$TMP/one.tsv"
 expect_error 2 "error: --errors and --report go with scoring" --stats "$TMP/one.tsv" --errors "$TMP/e.txt"
@@ -214,6 +216,8 @@ printf 'a\tO\nb\tB_X\n' >"$TMP/badtag.tsv"
 expect_error 1 "error: $TMP/badtag.tsv:2: invalid tag 'B_X'" --stats "$TMP/badtag.tsv"
 printf 'a O O\nb\377 O O\n' >"$TMP/utf8.txt"
 expect_error 1 "error: $TMP/utf8.txt:2: invalid UTF-8 at byte column 2" --pred "$TMP/utf8.txt"
+expect_error 1 "error: $TMP/utf8.txt:2: invalid UTF-8" --pred "$TMP/utf8.txt" --errors "$TMP/never.txt"
+[ -z "$(ls "$TMP" | grep never)" ] || fail "--errors: a failed run left $(ls "$TMP" | grep never)"
 printf 'a O O\nb\000 O O\n' >"$TMP/nul.txt"
 expect_error 1 "error: $TMP/nul.txt:2: NUL byte at byte column 2" --pred "$TMP/nul.txt"
 : >"$TMP/empty.txt"
