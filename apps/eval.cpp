@@ -1,7 +1,8 @@
-// medner-eval: scores tagged CoNLL data exactly like the CoNLL-2000 conlleval script (text,
-// Markdown or JSON report), prints corpus statistics, tests whether two systems' F1 differ, or
-// tags a gold file with a model and scores it. The modes and their work are lib/eval's
-// (eval/eval_command.h); tagging is the model library's. Exit codes: apps/common/app.h.
+// medner-eval: scores tagged CoNLL data exactly like the CoNLL-2000 conlleval script, then
+// seqeval-style (text, Markdown or JSON report; --errors lists the errors), prints corpus
+// statistics, tests whether two systems' F1 differ, or tags a gold file with a model and scores
+// it. The modes and their work are lib/eval's (eval/eval_command.h); tagging is the model
+// library's. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "eval/eval_command.h"
@@ -9,22 +10,25 @@
 #include "model/tagging.h"
 
 #include <iostream>
+#include <memory>
 
 namespace {
 
 constexpr const char* kUsage =
     "Score tagged CoNLL data exactly like conlleval (exact-match chunks, micro\n"
-    "P/R/F1 overall and per type), or print corpus statistics.\n\n"
+    "P/R/F1 overall and per type), then a seqeval-style classification report\n"
+    "(averages, partial match, token level), or print corpus statistics.\n\n"
     "  medner-eval --pred FILE              FILE: token [columns] gold predicted\n"
     "  medner-eval --gold GOLD --pred PRED  two CoNLL files with the same tokens\n"
     "  medner-eval --model M --data FILE [--out PRED]\n"
-    "  (add --train TRAIN to split the scores into mentions seen / unseen in it)\n"
+    "  (add --train TRAIN to split the scores into mentions seen / unseen in it,\n"
+    "   --errors FILE to list every false positive and false negative)\n"
     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
     "  medner-eval --stats FILE...\n\n"
     "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.";
 
 // --model M --data FILE: tag the gold file, write the predictions (--out), score them.
-std::string score_model(const medner::EvalArgs& a) {
+medner::EvalOutput score_model(const medner::EvalArgs& a) {
   using namespace medner;
   TrainedModel model = load_trained_model(a.model);
   Corpus data = read_eval_corpus(a.data);
@@ -59,8 +63,16 @@ int main(int argc, char** argv) {
     const std::vector<std::string> files =
         r.count("files") != 0 ? r["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const EvalArgs args = parse_eval_args(given_options(r, infos, true), files);
-    const std::string out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);
-    std::cout << out << std::flush;
+    // The --errors file is opened before any input is read, so an unwritable folder fails at
+    // once, and committed before the report is printed, so a failure leaves stdout empty.
+    std::unique_ptr<AtomicWriter> errors;
+    if (!args.errors.empty()) errors = std::make_unique<AtomicWriter>(args.errors);
+    const EvalOutput out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);
+    if (errors) {
+      errors->stream() << out.errors;
+      errors->commit();
+    }
+    std::cout << out.report << std::flush;
     if (!std::cout) throw IoError("stdout: write failed");
     return kExitOk;
   });

@@ -1,6 +1,7 @@
-// medner-tag: tag raw text (one document per line) or CoNLL sentences with a trained model,
-// streaming stdin (or a file) to stdout (or a file written atomically) as JSON lines, brat
-// standoff (with its .txt beside an .ann output) or CoNLL. Exit codes: apps/common/app.h.
+// medner-tag: tag raw text (one document per line), CoNLL sentences or pre-tokenized sentences
+// (one token a line) with a trained model, streaming stdin (or a file) to stdout (or a file
+// written atomically) as JSON lines, brat standoff (with its .txt beside an .ann output) or
+// CoNLL. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -31,9 +32,14 @@ const medner::OptionTable<TagArgs>& tag_options() {
       medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train"),
       medner::text_option<A>("input", OptionKind::Path, &A::input, "-", "input file, '-' for stdin"),
       medner::text_option<A>("output", OptionKind::Path, &A::output, "", "output file (written atomically); default stdout"),
-      medner::choice_option<A>("input-format", opt(&TagOptions::text_input),
-                               std::vector<std::pair<std::string, bool>>{{"text", true}, {"conll", false}}, "text",
-                               "text: one document per line; conll: token [columns], a blank line between sentences"),
+      medner::choice_option<A>("input-format", opt(&TagOptions::input),
+                               std::vector<std::pair<std::string, medner::TagInput>>{
+                                   {"text", medner::TagInput::Text},
+                                   {"conll", medner::TagInput::Conll},
+                                   {"tokens", medner::TagInput::Tokens}},
+                               "text",
+                               "text: one document per line; conll: token [columns] tag, a blank line between "
+                               "sentences; tokens: one token a line, no tag, a blank line between sentences"),
       medner::bool_option<A>("repair-utf8", opt(&TagOptions::repair_utf8), false,
                              "tag raw text that is not valid UTF-8, each invalid byte read as U+FFFD (default: "
                              "refuse it, with its offset)"),
@@ -75,7 +81,7 @@ int main(int argc, char** argv) {
     std::string txt;
     if (a.tag.format == OutputFormat::Brat && a.output.size() > 4 && a.output.compare(a.output.size() - 4, 4, ".ann") == 0)
       txt = a.output.substr(0, a.output.size() - 4) + ".txt";
-    if (a.tag.text_input && !txt.empty() && a.input != "-" && same_file(txt, a.input)) txt.clear();
+    if (a.tag.input == TagInput::Text && !txt.empty() && a.input != "-" && same_file(txt, a.input)) txt.clear();
     require_distinct_files({{"--model", a.model}, {"--input", a.input}},
                            {{"--output", a.output}, {"the brat text file", txt}});
     TrainedModel m = load_trained_model(a.model);

@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "data/corpus_stats.h"
+#include "eval/classification.h"
+#include "eval/error_list.h"
 #include "eval/eval_input.h"
 #include "eval/metrics.h"
 #include "eval/novelty.h"
@@ -9,6 +11,7 @@
 #include "io/file_identity.h"
 
 #include <iostream>
+#include <memory>
 #include <ostream>
 
 namespace medner {
@@ -38,6 +41,15 @@ OptionTable<EvalArgs> make_eval_options() {
       path("train", &A::train,
            "the training file (A,B for several): also score mentions seen and unseen in its gold chunks (same "
            "type and lower-cased text) separately"),
+      choice_option<A>("report", &A::classification,
+                       std::vector<std::pair<std::string, bool>>{{"all", true}, {"conlleval", false}}, "all",
+                       "what scoring prints: all (conlleval's report, then a seqeval-style classification "
+                       "report: per type P/R/F1/support with micro, macro and weighted averages, partial-match "
+                       "scores and token-level scores without O) or conlleval (its report alone, as the Perl "
+                       "script prints it)"),
+      path("errors", &A::errors,
+           "with scoring: write every false positive and false negative with its sentence to this file, "
+           "grouped by type (and seen / unseen with --train); JSON with --format json"),
       int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)", kMaxThreads),
       bool_option<A>("compare", &A::compare, false,
                      "significance of the F1 difference between two systems A and B (two FILEs): CoNLL "
@@ -79,6 +91,11 @@ EvalMode choose_mode(const EvalArgs& a, const ConfigMap& given) {
   if (!a.train.empty() && (a.compare || a.stats))
     throw UsageError("--train goes with scoring (--pred, --gold/--pred, --model/--data), not with --compare or "
                      "--stats");
+  if ((given_option(given, "errors") || given_option(given, "report")) && (a.compare || a.stats))
+    throw UsageError("--errors and --report go with scoring (--pred, --gold/--pred, --model/--data), not with "
+                     "--compare or --stats");
+  if (given_option(given, "errors") && (a.errors.empty() || a.errors == kStdin))
+    throw UsageError("--errors needs a file name ('-' is not one: stdout carries the report)");
   if (a.compare) return compare_mode(a, given);
   if (given_option(given, "model") || given_option(given, "data")) {
     if (a.model.empty() || a.data.empty()) throw UsageError("--model and --data go together");
@@ -160,7 +177,7 @@ EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>&
   for (const std::string& f : a.files) inputs.push_back({"FILE", f});
   if (!a.train.empty())
     for (const std::string& f : split_file_list(a.train)) inputs.push_back({"--train", f});
-  require_distinct_files(inputs, {{"--out", a.out}});
+  require_distinct_files(inputs, {{"--out", a.out}, {"--errors", a.errors}});
   return a;
 }
 
@@ -168,12 +185,23 @@ Corpus read_eval_corpus(const std::string& path) {
   return path == kStdin ? read_conll(std::cin, "<stdin>") : read_conll(path);
 }
 
-std::string eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus& pred) {
-  EvalReport report = evaluate(gold, pred);
-  if (a.train.empty()) return format_report(report, a.format);
-  NoveltyReport novelty =
-      novelty_report(gold, pred, TrainMentions(a.train == kStdin ? read_eval_corpus(a.train) : read_conll_files(a.train)));
-  return format_report(report, a.format, &novelty);
+EvalOutput eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus& pred) {
+  const EvalReport report = evaluate(gold, pred);
+  std::unique_ptr<TrainMentions> train;
+  std::unique_ptr<NoveltyReport> novelty;
+  if (!a.train.empty()) {
+    train = std::make_unique<TrainMentions>(a.train == kStdin ? read_eval_corpus(a.train)
+                                                              : read_conll_files(a.train));
+    novelty = std::make_unique<NoveltyReport>(novelty_report(gold, pred, *train));
+  }
+  std::unique_ptr<ClassificationReport> classification;
+  if (a.classification)
+    classification = std::make_unique<ClassificationReport>(classification_report(gold, pred));
+  EvalOutput out;
+  out.report = format_report(report, a.format, novelty.get(), classification.get());
+  if (!a.errors.empty())
+    out.errors = format_errors(collect_errors(gold, pred, train.get()), gold, train.get(), a.format);
+  return out;
 }
 
 void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred) {
@@ -185,7 +213,7 @@ void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred) 
   }
 }
 
-std::string run_eval(const EvalArgs& a) {
+EvalOutput run_eval(const EvalArgs& a) {
   switch (a.mode) {
     case EvalMode::ScoreConlleval: {
       EvalInput in = read_conlleval_file(a.pred);
@@ -199,16 +227,16 @@ std::string run_eval(const EvalArgs& a) {
     case EvalMode::Stats: {
       std::vector<CorpusStats> stats;
       for (const std::string& f : a.files) stats.push_back(corpus_stats(read_eval_corpus(f)));
-      return format_stats(stats, a.format);
+      return EvalOutput{format_stats(stats, a.format), ""};
     }
     case EvalMode::Compare:
-      return compare(a);
+      return EvalOutput{compare(a), ""};
     case EvalMode::ScoreModel:
     case EvalMode::Help:
       break;
   }
   MEDNER_CHECK(false, "run_eval: mode {} is not the eval library's", static_cast<int>(a.mode));
-  return "";
+  return {};
 }
 
 }  // namespace medner

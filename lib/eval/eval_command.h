@@ -1,7 +1,8 @@
 // What medner-eval does, apart from tagging with a model (that needs the model library, which
 // eval does not know; apps/eval.cpp calls it): the options, the choice of mode from the options
 // given (UsageError for combinations that do not go together), and the work of each mode, which
-// returns the report for stdout.
+// returns the report for stdout and the --errors file's text (apps/eval.cpp writes both, so that
+// this library needs no file output of its own).
 #pragma once
 
 #include "data/conll.h"
@@ -30,6 +31,8 @@ struct EvalArgs {
   std::vector<std::string> files;  // positional: --stats and --compare
   std::string model, data, out;
   std::string train;  // split the scores into mentions seen / unseen in it
+  std::string errors;  // write the false positives and negatives there
+  bool classification = true;  // --report all: the seqeval-style report after conlleval's
   int threads = 0;
   bool stats = false, compare = false;
   SignificanceOptions significance;
@@ -45,11 +48,18 @@ EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>&
 // Reads a CoNLL file, '-' for stdin.
 Corpus read_eval_corpus(const std::string& path);
 
-// The work of every mode but ScoreModel; returns what goes to stdout.
-std::string run_eval(const EvalArgs& args);
+// What a mode produces: the report for stdout, and with --errors that file's contents.
+struct EvalOutput {
+  std::string report;
+  std::string errors;  // empty unless args.errors is set
+};
 
-// The score report of gold against pred in the args' format, split by --train when given.
-std::string eval_score_report(const EvalArgs& args, const Corpus& gold, const Corpus& pred);
+// The work of every mode but ScoreModel.
+EvalOutput run_eval(const EvalArgs& args);
+
+// The score report of gold against pred in the args' format, split by --train when given, with
+// the classification report (--report all) and the error list (--errors).
+EvalOutput eval_score_report(const EvalArgs& args, const Corpus& gold, const Corpus& pred);
 
 // conlleval's input format: token gold predicted, a blank line after each sentence (gold as
 // written in `gold`, predictions from `pred`).

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "eval/classification_format.h"
 #include "eval/novelty.h"
 
 namespace medner {
@@ -127,7 +128,8 @@ std::string json_novelty(const NoveltyReport& n) {
   return out;
 }
 
-std::string format_json(const EvalReport& r, const NoveltyReport* novelty) {
+std::string format_json(const EvalReport& r, const NoveltyReport* novelty,
+                        const ClassificationReport* classification) {
   std::string out = "{\n  \"overall\": " + json_counts(r.overall) + ",\n  \"types\": {";
   bool first = true;
   for (const auto& [type, c] : r.types) {
@@ -141,6 +143,8 @@ std::string format_json(const EvalReport& r, const NoveltyReport* novelty) {
       "  \"tokens\": {}",
       r.macro_f1, r.accuracy, r.sentences, r.tokens);
   if (novelty != nullptr) out += ",\n  \"novelty\": " + json_novelty(*novelty);
+  if (classification != nullptr)
+    out += ",\n  \"classification\": " + format_classification_json(*classification, "  ");
   return out + "\n}\n";
 }
 
@@ -155,15 +159,19 @@ ReportFormat parse_report_format(const std::string& name) {
 }
 
 std::string format_report(const EvalReport& report, ReportFormat format,
-                          const NoveltyReport* novelty) {
+                          const NoveltyReport* novelty,
+                          const ClassificationReport* classification) {
+  const bool c = classification != nullptr;
   switch (format) {
     case ReportFormat::Text:
-      return format_text(report) + (novelty != nullptr ? format_novelty_text(*novelty) : "");
+      return format_text(report) + (novelty != nullptr ? format_novelty_text(*novelty) : "") +
+             (c ? "\n" + format_classification_text(*classification) : "");
     case ReportFormat::Markdown:
       return format_markdown(report) +
-             (novelty != nullptr ? format_novelty_markdown(*novelty) : "");
+             (novelty != nullptr ? format_novelty_markdown(*novelty) : "") +
+             (c ? format_classification_markdown(*classification) : "");
     case ReportFormat::Json:
-      return format_json(report, novelty);
+      return format_json(report, novelty, classification);
   }
   MEDNER_CHECK(false, "unknown ReportFormat {}", static_cast<int>(format));
   return "";

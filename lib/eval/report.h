@@ -11,7 +11,8 @@
 
 namespace medner {
 
-struct NoveltyReport;  // eval/novelty.h
+struct NoveltyReport;         // eval/novelty.h
+struct ClassificationReport;  // eval/classification.h
 
 enum class ReportFormat { Text, Markdown, Json };
 
@@ -32,8 +33,14 @@ ReportFormat parse_report_format(const std::string& name);
 // for "seen", "unseen", then "<type> seen" and "<type> unseen" (SS.SS: share of the gold chunks);
 // in Markdown a second table; in JSON a member "novelty": {"train", "train_mentions", "seen":
 // {six}, "unseen": {six}, "types": {"<type>": {"seen": {six}, "unseen": {six}}}}.
+//
+// With `classification` (medner-eval's default --report all), the seqeval-style report follows
+// last (classification_format.h): in text after one blank line, in Markdown as another table,
+// in JSON as a member "classification". Without it the output is what it was before that report
+// existed, byte for byte.
 std::string format_report(const EvalReport& report, ReportFormat format,
-                          const NoveltyReport* novelty = nullptr);
+                          const NoveltyReport* novelty = nullptr,
+                          const ClassificationReport* classification = nullptr);
 
 // Helpers shared with the statistics report.
 std::string markdown_cell(const std::string& s);  // '|' escaped

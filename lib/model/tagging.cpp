@@ -1,6 +1,7 @@
 #include "model/tagging.h"
 
 #include "core/error.h"
+#include "data/token_lines.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
 #include "model/context.h"
@@ -164,8 +165,8 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   };
   std::vector<Unit> units;
   std::vector<std::vector<std::string>> sentences;
-  if (!o.text_input) {
-    Corpus corpus = read_conll(in, name);
+  if (o.input != TagInput::Text) {
+    Corpus corpus = o.input == TagInput::Conll ? read_conll(in, name) : read_token_lines(in, name);
     const bool context = model.net->config().context > 0;
     for (const Sentence& s : corpus.sentences) {
       // With document context a chunk ends only where a document does, so that every window is

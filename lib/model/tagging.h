@@ -1,5 +1,5 @@
-// Using a trained model: tag a stream of raw text or CoNLL sentences (medner-tag), and tag a gold
-// CoNLL file and score it (medner-eval --model).
+// Using a trained model: tag a stream of raw text, CoNLL sentences or pre-tokenized sentences
+// (medner-tag), and tag a gold CoNLL file and score it (medner-eval --model).
 #pragma once
 
 #include "data/tag_output.h"
@@ -20,8 +20,13 @@ namespace medner {
 // ever less probable readings.
 constexpr int kMaxNbest = 100;
 
+// What medner-tag reads: raw text, one document per line (split and tokenized here); CoNLL
+// sentences (token [columns] tag; the tags are ignored); or one token a line without tags
+// (data/token_lines.h). Both sentence inputs are tagged as given, never re-tokenized.
+enum class TagInput { Text, Conll, Tokens };
+
 struct TagOptions {
-  bool text_input = true;  // raw text, one document per line; false: CoNLL sentences
+  TagInput input = TagInput::Text;
   // Raw text that is not UTF-8 (or holds NUL bytes: a binary or compressed file given as text) is
   // refused with its offset; with repair_utf8 each bad byte becomes U+FFFD and tagging goes on.
   bool repair_utf8 = false;

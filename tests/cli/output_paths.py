@@ -97,6 +97,8 @@ def main():
                 args = [os.path.join(os.path.abspath(bin_dir), "medner-tag"), "--model", ins[0], "--input", ins[1], "--threads", "1"]
             elif tool == "eval":
                 outs = {"--out": pick()}
+                if rng.random() < 0.5:
+                    outs["--errors"] = pick()
                 ins = ["model.bin", rng.choice(["dev.tsv", "sym-dev"])]
                 args = [os.path.join(os.path.abspath(bin_dir), "medner-eval"), "--model", ins[0], "--data", ins[1], "--threads", "1"]
             else:

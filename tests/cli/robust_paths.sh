@@ -49,6 +49,8 @@ refused "is the same file as --input" "$TAG" --model "$MODEL" --input in.txt --o
 refused "--output '$MODEL' is the same file as --model" "$TAG" --model "$MODEL" --input in.txt --output "$MODEL"
 refused "--out 'dev.tsv' is the same file as --data" "$EVAL" --model "$MODEL" --data dev.tsv --out dev.tsv
 refused "--out 'model.bin' is the same file as --model" "$EVAL" --model "$MODEL" --data dev.tsv --out model.bin
+refused "--errors 'p.txt' is the same file as --out 'p.txt'" "$EVAL" --model "$MODEL" --data dev.tsv --out p.txt --errors p.txt
+refused "--errors 'dev.tsv' is the same file as --pred" "$EVAL" --pred dev.tsv --gold dev.tsv --errors dev.tsv
 T=(--dev dev.tsv "${TINY[@]}" --max-epochs 1)
 refused "--model 'train.tsv' is the same file as --train" "$TRAIN" --train train.tsv "${T[@]}" --model train.tsv
 refused "--log './dev.tsv' is the same file as --dev" "$TRAIN" --train train.tsv "${T[@]}" --model m.bin --log ./dev.tsv

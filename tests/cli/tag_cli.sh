@@ -90,6 +90,19 @@ check "brat beside its own input: exit 0, the input intact" "[ $? -eq 0 ] && cmp
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll --output-format conll > "$dir/out.conll"
 check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$dir/out.conll')"
 
+# tokens in (one a line, no tag column), the same tags as the CoNLL input and every output format.
+cut -f1 "$dir/train.tsv" > "$dir/train.tok"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tok" --input-format tokens --output-format conll > "$dir/tok.conll"
+check "tokens in: the tags of the same sentences read as CoNLL" "cmp -s '$dir/out.conll' '$dir/tok.conll'"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll > "$dir/conll.jsonl"
+"$bin/medner-tag" --model "$dir/m.bin" --input-format tokens < "$dir/train.tok" > "$dir/tok.jsonl"
+check "tokens in, jsonl out (stdin): as from CoNLL" "cmp -s '$dir/conll.jsonl' '$dir/tok.jsonl'"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tok" --input-format tokens --output-format brat > "$dir/tok.ann"
+check "tokens in, brat out" "[ $? -eq 0 ] && [ -s '$dir/tok.ann' ]"
+"$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format tokens > /dev/null 2> "$dir/err"
+check "tokens in: a tag column is an error naming file:line" \
+  "[ $? -eq 1 ] && [ $(wc -l < "$dir/err") -eq 1 ] && grep -q '^error: .*train.tsv:1: expected one token per line, got 2 fields' '$dir/err'"
+
 # A model with document context (--context 1): medner-tag on CoNLL input reads the same windows
 # as medner-eval --model (same tags on sentences it was not trained on: on its training
 # sentences the context hardly changes a tag), and on text the offsets still hold.

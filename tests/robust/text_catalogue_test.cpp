@@ -238,7 +238,7 @@ TEST_CASE("robust text: CoNLL input errors are one line with path:line") {
   std::istringstream in("a\tO\nb\xFF\tO\n");
   std::ostringstream out;
   TagOptions o;
-  o.text_input = false;
+  o.input = TagInput::Conll;
   o.threads = 1;
   CHECK(error_of([&] { tag_stream(model(), in, "in.conll", out, o); }) ==
         "input: in.conll:2: invalid UTF-8 at byte column 2 (byte 0xFF); expected UTF-8 text");
