@@ -182,3 +182,18 @@ TEST_CASE("tag output: a CoNLL sentence becomes a unit with single-space text an
   CHECK(ents[0].text == "β - blocker");
   CHECK(tagged_from_words({}).text.empty());
 }
+
+TEST_CASE("tag output: brat offsets count each line's own line end (CRLF, and none at the end)") {
+  std::vector<std::string> lines = {"Aspirin is safe.", "Then naloxone."};
+  std::vector<std::vector<std::string>> tags = {{"B-Chemical", "O", "O", "O"}, {"O", "B-Chemical", "O"}};
+  BratState st;
+  std::string ann;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    TaggedSentence u = unit_of(lines[i], tags[i]);
+    u.line_end = i == 0 ? "\r\n" : "";
+    ann += write(u, OutputFormat::Brat, &st);
+  }
+  // "Aspirin is safe.\r\n" is 18 code points: naloxone starts at 18 + 5.
+  CHECK(ann == "T1\tChemical 0 7\tAspirin\nT2\tChemical 23 31\tnaloxone\n");
+  CHECK(cp_slice("Aspirin is safe.\r\nThen naloxone.", 23, 31) == "naloxone");
+}
