@@ -1,0 +1,118 @@
+// medner-pretrain vectors: skip-gram word and subword vectors from unlabelled text
+// (pretrain/skipgram.h), written as PREFIX.vec (word2vec text, for medner-train --embeddings) and
+// PREFIX.bin (the vocabulary with the n-gram rows, which give any word a vector); or, with
+// --neighbours, the nearest words of each query in a PREFIX.bin. Exit codes: apps/common/app.h.
+#include "common/app.h"
+#include "core/error.h"
+#include "data/conll.h"
+#include "io/file_identity.h"
+#include "pretrain/skipgram.h"
+
+#include <chrono>
+#include <iostream>
+
+namespace {
+
+using medner::OptionKind;
+
+struct PretrainArgs {
+  std::string input, output, vectors, neighbours;
+  int min_count = 5, k = 10;
+  medner::SkipgramOptions sg;
+};
+
+const medner::OptionTable<PretrainArgs>& pretrain_options() {
+  using A = PretrainArgs;
+  using medner::SkipgramOptions;
+  auto sg = [](auto member) { return [member](A& a) -> auto& { return a.sg.*member; }; };
+  auto sub = [](auto member) { return [member](A& a) -> auto& { return a.sg.subwords.*member; }; };
+  static const medner::OptionTable<A> table = {
+      medner::text_option<A>("input", OptionKind::Path, &A::input, "", "text: one tokenized sentence a line"),
+      medner::text_option<A>("output", OptionKind::Path, &A::output, "", "writes OUTPUT.vec and OUTPUT.bin"),
+      medner::int_option<A>("dim", sg(&SkipgramOptions::dim), 100, 1, "vector dimension", 10000),
+      medner::int_option<A>("window", sg(&SkipgramOptions::window), 5, 1, "largest context distance", 1000),
+      medner::int_option<A>("negatives", sg(&SkipgramOptions::negatives), 5, 0, "negative samples per pair", 1000),
+      medner::int_option<A>("epochs", sg(&SkipgramOptions::epochs), 5, 1, "passes over the text", 1000),
+      medner::real_option<A>("lr", sg(&SkipgramOptions::lr), "0.05", 0, 10, true, "initial learning rate"),
+      medner::real_option<A>("sample", sg(&SkipgramOptions::sample), "1e-4", 0, 1, false,
+                             "subsampling threshold of frequent words (0: off)"),
+      medner::int_option<A>("min-count", &A::min_count, 5, 1, "words rarer than this get no row of their own"),
+      medner::int_option<A>("minn", sub(&medner::SubwordOptions::minn), 3, 1, "shortest character n-gram", 100),
+      medner::int_option<A>("maxn", sub(&medner::SubwordOptions::maxn), 6, 0, "longest character n-gram (0: none)", 100),
+      medner::int_option<A>("buckets", sub(&medner::SubwordOptions::buckets), 200000, 1, "hash rows of the n-grams",
+                            100000000),
+      medner::int_option<A>("threads", sg(&SkipgramOptions::threads), 1, 1, "threads", medner::kMaxThreads),
+      medner::int_option<A>("seed", sg(&SkipgramOptions::seed), 1, 0, "random seed"),
+      medner::text_option<A>("vectors", OptionKind::Path, &A::vectors, "",
+                             "with --neighbours: a PREFIX.bin written by medner-pretrain vectors"),
+      medner::text_option<A>("neighbours", OptionKind::String, &A::neighbours, "",
+                             "print the nearest words of each of these comma-separated words and exit"),
+      medner::int_option<A>("top", &A::k, 10, 1, "with --neighbours: how many", 10000),
+  };
+  return table;
+}
+
+int neighbours(const PretrainArgs& a) {
+  const medner::SubwordVectors v = medner::read_subword_vectors(a.vectors);
+  for (const std::string& w : medner::split_file_list(a.neighbours)) {
+    std::cout << w << (v.find(w) < 0 ? " (not in the vocabulary: from its n-grams)" : "") << "\n";
+    for (const auto& [n, cos] : v.neighbours(w, a.k)) std::cout << fmt::format("  {:.4f} {}\n", cos, n);
+  }
+  return medner::kExitOk;
+}
+
+int train(const PretrainArgs& a) {
+  using namespace medner;
+  if (a.input.empty() || a.output.empty()) throw UsageError("--input and --output are required");
+  if (a.sg.subwords.maxn > 0 && a.sg.subwords.minn > a.sg.subwords.maxn)
+    throw UsageError("--minn must not exceed --maxn");
+  require_distinct_files({{"--input", a.input}}, {{"--output (.vec)", a.output + ".vec"}, {"--output (.bin)", a.output + ".bin"}});
+  const auto start = std::chrono::steady_clock::now();
+  const TextCorpus corpus = read_text_corpus(a.input, a.min_count);
+  std::cerr << fmt::format("{}: {} sentences, {} tokens, {} words with at least {} occurrences\n", a.input,
+                           corpus.sentences(), corpus.total_tokens, corpus.words.size(), a.min_count);
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const double read_s = seconds();
+  const SubwordVectors v = train_skipgram(corpus, a.sg, [&](const SkipgramProgress& p) {
+    if (!p.epoch_end) return;
+    std::cerr << fmt::format("epoch {} of {}: loss {:.4f}, {:.0f} words/s ({} threads)\n", p.epoch, a.sg.epochs,
+                             p.loss, static_cast<double>(p.done) / (seconds() - read_s), a.sg.threads);
+  });
+  write_word2vec_text(v, a.output + ".vec");
+  write_subword_vectors(v, a.output + ".bin");
+  std::cerr << fmt::format("wrote {0}.vec and {0}.bin in {1:.1f} s\n", a.output, seconds());
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace medner;
+  return run_app("medner-pretrain", "try fewer --buckets or a smaller --dim", [&] {
+    cxxopts::Options o("medner-pretrain", "Pretrain word and subword vectors on unlabelled text.\n"
+                                          "  medner-pretrain vectors --input TEXT --output PREFIX [options]\n"
+                                          "  medner-pretrain vectors --vectors PREFIX.bin --neighbours WORD[,WORD]");
+    o.add_options()("h,help", "print this help")("command", "vectors", cxxopts::value<std::string>());
+    o.parse_positional({"command"});
+    const std::vector<OptionInfo> infos = option_infos(pretrain_options());
+    add_table_options(o, infos);
+    cxxopts::ParseResult r = o.parse(argc, argv);
+    if (r.count("help") != 0) {
+      std::cout << o.help();
+      return kExitOk;
+    }
+    if (r.count("command") == 0 || r["command"].as<std::string>() != "vectors")
+      throw UsageError("expected the command 'vectors'");
+    PretrainArgs a;
+    try {
+      a = parse_options(pretrain_options(), given_options(r, infos));
+    } catch (const InputError& e) {
+      throw UsageError(e.what());
+    }
+    if (!a.neighbours.empty()) {
+      if (a.vectors.empty()) throw UsageError("--neighbours needs --vectors PREFIX.bin");
+      return neighbours(a);
+    }
+    return train(a);
+  });
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# medner-pretrain vectors end to end on 3,000 lines of the bundled NCBI-disease training text:
+# the .vec trains a tagger (medner-train --embeddings reads it), --neighbours answers for a word
+# in the vocabulary and one outside it, the same seed and threads give the same files, and bad
+# input is one error line with no output file.
+set -u
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+P="$bin/medner-pretrain"
+
+# Sentences of the training file as lines of tokens.
+awk -F'\t' 'NF >= 2 { printf "%s%s", (n++ ? " " : ""), $1 } NF < 2 && n { print ""; n = 0 }' \
+  data/ncbi-disease/train.tsv | head -3000 >"$dir/text.txt"
+opts=(--dim 20 --epochs 2 --min-count 2 --buckets 5000 --threads 2 --seed 3)
+"$P" vectors --input "$dir/text.txt" --output "$dir/a" "${opts[@]}" 2>"$dir/a.err"
+check "pretrain exit 0" "[ $? -eq 0 ]"
+check "one line per epoch" "[ $(grep -c '^epoch ' "$dir/a.err") -eq 2 ]"
+"$P" vectors --input "$dir/text.txt" --output "$dir/b" "${opts[@]}" 2>/dev/null
+check "same seed and threads, same files" "cmp -s '$dir/a.vec' '$dir/b.vec' && cmp -s '$dir/a.bin' '$dir/b.bin'"
+"$P" vectors --vectors "$dir/a.bin" --neighbours cancer,cancerous-like --top 3 >"$dir/nb.txt"
+check "neighbours exit 0" "[ $? -eq 0 ]"
+check "neighbours: 3 per word, the unseen one from its n-grams" \
+  "[ $(grep -c '^  ' "$dir/nb.txt") -eq 6 ] && grep -q '^cancerous-like (not in the vocabulary' '$dir/nb.txt'"
+awk -v RS= 'NR <= 40' data/ncbi-disease/train.tsv >"$dir/train.tsv"
+"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" --embeddings "$dir/a.vec" \
+  --word-dim 20 --hidden 8 --char-hidden 4 --char-dim 4 --casing-dim 2 --max-epochs 1 --threads 1 >/dev/null 2>"$dir/t.err"
+check "medner-train reads the .vec ($(tail -c 200 "$dir/t.err"))" "[ $? -eq 0 ]"
+
+# Bad input: exit 1, one error line naming the file and line, no output written.
+bad() {  # NAME WANT-PREFIX
+  "$P" vectors --input "$dir/$1" --output "$dir/out" "${opts[@]}" >/dev/null 2>"$dir/err"
+  local rc=$?
+  check "$1: exit 1 (got $rc)" "[ $rc -eq 1 ]"
+  check "$1: '$(tail -c 200 "$dir/err")'" "grep -qF -- '$2' '$dir/err'"
+  check "$1: no output" "! ls '$dir' | grep -q '^out'"
+}
+: >"$dir/empty.txt"
+bad empty.txt "error: $dir/empty.txt:1: no words (the file is empty)"
+printf 'Colon cancer .\n' | gzip >"$dir/text.gz"
+bad text.gz "error: $dir/text.gz:1: invalid UTF-8 at byte column 2 (byte 0x8B)"
+printf 'a b c\n' >"$dir/few.txt"
+bad few.txt "error: $dir/few.txt: no word occurs at least 2 times (--min-count)"
+bad none.txt "error: $dir/none.txt: cannot open: No such file or directory"
+"$P" train >/dev/null 2>&1
+check "usage: exit 2 for an unknown command" "[ $? -eq 2 ]"
+"$P" vectors --input "$dir/text.txt" --output "$dir/x" --minn 5 --maxn 3 2>"$dir/err"
+check "--minn > --maxn: exit 2" "[ $? -eq 2 ] && grep -q -- '--minn must not exceed --maxn' '$dir/err'"
+cp "$dir/text.txt" "$dir/t2.vec"
+"$P" vectors --input "$dir/t2.vec" --output "$dir/t2" "${opts[@]}" 2>"$dir/err"
+check "output over the input: exit 2" "[ $? -eq 2 ] && grep -q 'is the same file as --input' '$dir/err'"
+check "the input intact" "cmp -s '$dir/text.txt' '$dir/t2.vec'"
+exit $fail
