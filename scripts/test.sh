@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, then builds and runs the whole suite in the
-# configurations CI gates on: Release (warnings as errors), the double-precision build
+# configurations CI gates on: Release (warnings as errors, with the Python module and its test), the double-precision build
 # (gradient checks), AddressSanitizer + UndefinedBehaviorSanitizer (every CTest entry, the
 # end-to-end tests of tests/cli included; a sanitizer report fails the test), the Open MPI build
 # (MEDNER_MPI=ON), whose cli_mpi_equivalence test trains under `mpirun -np 2`, and last the
@@ -25,7 +25,7 @@ build_and_test() {  # dir, ctest args..., -- cmake args...
   echo "=== $dir: passed in $((SECONDS - start)) s"
 }
 
-build_and_test build/release -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_NATIVE=ON
+build_and_test build/release -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_NATIVE=ON -DMEDNER_PYTHON=ON
 build_and_test build/double -R '^(core|ops|layers|crf|optim)$' -- -DCMAKE_BUILD_TYPE=Release -DMEDNER_DOUBLE=ON
 # Leaks, heap/stack/use-after-free errors and undefined behaviour abort the test that hits them.
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \

@@ -122,6 +122,21 @@ void add_sentences(Unit& u, std::size_t first, const std::vector<std::string>& w
   }
 }
 
+// A unit of raw text (u.tagged.text set): split into sentences and tokens, registered for the
+// tagger.
+void add_text_sentences(Unit& u, std::vector<std::vector<std::string>>& sentences) {
+  u.chars = utf8_decode(u.tagged.text);
+  for (std::vector<Token>& sent : tokenize_sentences(u.tagged.text)) {
+    const std::size_t first = u.tagged.tokens.size();
+    std::vector<std::string> words;
+    for (Token& t : sent) {
+      words.push_back(t.text);  // add_sentences cuts overlong tokens for the network
+      u.tagged.tokens.push_back(std::move(t));
+    }
+    add_sentences(u, first, words, sentences);
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -197,22 +212,37 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
     u.document = document_id;
     u.tagged.text = checked_text(line, name, line_number, offset, o.repair_utf8);
     offset += line.size() + u.tagged.line_end.size();
-    u.chars = utf8_decode(u.tagged.text);
-    for (std::vector<Token>& sent : tokenize_sentences(u.tagged.text)) {
-      const std::size_t first = u.tagged.tokens.size();
-      std::vector<std::string> words;
-      for (Token& t : sent) {
-        words.push_back(t.text);  // add_sentences cuts overlong tokens for the network
-        u.tagged.tokens.push_back(std::move(t));
-      }
-      add_sentences(u, first, words, sentences);
-    }
+    add_text_sentences(u, sentences);
     units.push_back(std::move(u));
     if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
   }
   if (in.bad()) throw IoError(name + ": read failed");
   if (!units.empty()) flush(units, sentences);
   return written;
+}
+
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
+                                      const TagOptions& o) {
+  std::vector<TaggedSentence> out;
+  out.reserve(texts.size());
+  std::vector<Unit> units;
+  std::vector<std::vector<std::string>> sentences;
+  auto flush = [&] {
+    tag_units(model, units, sentences, o);
+    for (Unit& u : units) out.push_back(std::move(u.tagged));
+    units.clear();
+    sentences.clear();
+  };
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Unit u;
+    u.document = static_cast<int>(i & 0x3fffffff);
+    u.tagged.text = checked_text(texts[i], "text", static_cast<long>(i + 1), 0, o.repair_utf8);
+    add_text_sentences(u, sentences);
+    units.push_back(std::move(u));
+    if (static_cast<int>(units.size()) >= o.chunk_lines) flush();
+  }
+  if (!units.empty()) flush();
+  return out;
 }
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {

@@ -42,6 +42,13 @@ struct TagOptions {
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
                 const TagOptions& options, std::ostream* document = nullptr);
 
+// Tags raw texts, each one document as a line of raw text input is (a newline inside is just
+// whitespace), in chunks of options.chunk_lines on options.threads; the results in order, with
+// code-point offsets into each text. Text k that is not UTF-8 is an InputError "text:k: ..."
+// unless options.repair_utf8. For servers and the Python module.
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
+                                      const TagOptions& options);
+
 // Tags the sentences of a gold corpus; returns IOB2 tags per sentence.
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads);
 

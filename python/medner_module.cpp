@@ -1,0 +1,127 @@
+// The Python binding (pybind11): medner.Tagger loads a model and tags texts with the model
+// library's tag_texts (the GIL released while the threads work); medner.evaluate scores like
+// medner-eval --format json. Errors are the CLI's messages: InputError and UsageError become
+// ValueError, IoError OSError, anything else RuntimeError.
+#include "core/error.h"
+#include "eval/eval_command.h"
+#include "model/tagging.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+using namespace medner;
+
+namespace {
+
+py::list entities_of(const TaggedSentence& t) {
+  py::list out;
+  for (const TaggedEntity& e : t.entities) {
+    py::dict d;
+    d["start"] = e.begin;
+    d["end"] = e.end;
+    d["type"] = e.type;
+    d["text"] = e.text;
+    d["confidence"] = e.confidence;
+    out.append(std::move(d));
+  }
+  return out;
+}
+
+class Tagger {
+ public:
+  Tagger(const std::string& path, int threads) : model_(load_trained_model(path)), path_(path) {
+    options_.threads = threads;
+  }
+
+  py::list tag(const std::string& text) { return tag_many({text}, options_.threads)[0]; }
+
+  py::list tag_many(const std::vector<std::string>& texts, int threads) {
+    if (threads < 0 || threads > kMaxThreads)
+      throw UsageError("threads: expected an integer in [0, " + std::to_string(kMaxThreads) + "], got " +
+                       std::to_string(threads));
+    TagOptions o = options_;
+    o.threads = threads;
+    std::vector<TaggedSentence> tagged;
+    {
+      py::gil_scoped_release release;
+      tagged = tag_texts(model_, texts, o);
+    }
+    py::list out;
+    for (const TaggedSentence& t : tagged) out.append(entities_of(t));
+    return out;
+  }
+
+  std::vector<std::string> types() const {
+    std::set<std::string> out;  // from the model's internal tags (B-X, S-X, ...)
+    for (const std::string& tag : model_.vocab.tags.entries())
+      if (tag.size() > 2 && tag[1] == '-') out.insert(tag.substr(2));
+    return {out.begin(), out.end()};
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  TrainedModel model_;
+  std::string path_;
+  TagOptions options_;
+};
+
+// The JSON report of medner-eval --gold GOLD --pred PRED --format json [--train TRAIN].
+std::string evaluate_files(const std::string& gold, const std::string& pred, const std::string& train) {
+  ConfigMap given = {{"gold", gold}, {"pred", pred}, {"format", "json"}};
+  if (!train.empty()) given.emplace_back("train", train);
+  return run_eval(parse_eval_args(given, {})).report;
+}
+
+// The same for tag sequences given as lists (one list of tags per sentence).
+std::string evaluate_tags(const std::vector<std::vector<std::string>>& gold,
+                          const std::vector<std::vector<std::string>>& pred) {
+  if (gold.size() != pred.size())
+    throw InputError("evaluate: " + std::to_string(gold.size()) + " gold sentences but " +
+                     std::to_string(pred.size()) + " predicted");
+  Corpus g, p;
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    if (gold[i].size() != pred[i].size())
+      throw InputError("evaluate: sentence " + std::to_string(i + 1) + " has " + std::to_string(gold[i].size()) +
+                       " gold tags but " + std::to_string(pred[i].size()) + " predicted");
+    Sentence s;
+    s.tokens.assign(gold[i].size(), "_");
+    s.tags = gold[i];
+    g.sentences.push_back(s);
+    s.tags = pred[i];
+    p.sentences.push_back(std::move(s));
+  }
+  EvalArgs a = parse_eval_args({{"gold", "-"}, {"pred", "<lists>"}, {"format", "json"}}, {});
+  return eval_score_report(a, g, p).report;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_medner, m) {
+  m.doc() = "medner: BiLSTM-CRF biomedical named entity recognition (C++ core)";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const UsageError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    }
+  });
+  py::class_<Tagger>(m, "Tagger")
+      .def(py::init<const std::string&, int>(), py::arg("model"), py::arg("threads") = 0)
+      .def("tag", &Tagger::tag, py::arg("text"), "the entities of one text: a list of dicts")
+      .def("tag_many", &Tagger::tag_many, py::arg("texts"), py::arg("threads") = 0,
+           "the entities of each text, tagged on `threads` threads (0: all cores) without the GIL")
+      .def_property_readonly("types", &Tagger::types)
+      .def_property_readonly("path", &Tagger::path);
+  m.def("_evaluate_files", &evaluate_files);
+  m.def("_evaluate_tags", &evaluate_tags);
+}

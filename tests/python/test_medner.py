@@ -1,0 +1,126 @@
+"""The Python module against the command-line tools (python/medner): Tagger.tag and tag_many give
+the entities medner-tag gives for the same lines, offsets slice the text, tag_many is the same on
+any thread count and runs without the GIL, evaluate equals medner-eval --format json and an
+independent count, and errors carry the CLI's messages.
+
+Usage: test_medner.py BIN_DIR (run from the repository root, PYTHONPATH=<build>/python)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import medner
+
+BIN = sys.argv[1]
+failures = []
+
+
+def check(what, ok):
+    if not ok:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def sentences(path, n):
+    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    return "\n\n".join(blocks[:n]) + "\n\n"
+
+
+with tempfile.TemporaryDirectory() as d:
+    train = os.path.join(d, "train.tsv")
+    open(train, "w", encoding="utf-8").write(sentences("data/ncbi-disease/train.tsv", 60))
+    model = os.path.join(d, "m.bin")
+    subprocess.run([os.path.join(BIN, "medner-train"), "--train", train, "--dev", train, "--model", model,
+                    "--word-dim", "16", "--casing-dim", "4", "--char-dim", "8", "--char-hidden", "8", "--hidden", "16",
+                    "--dropout", "0", "--singleton-unk", "0", "--lr", "0.02", "--lr-decay", "0", "--batch-size", "8",
+                    "--max-epochs", "25", "--patience", "25", "--threads", "1"],
+                   check=True, stderr=subprocess.DEVNULL)
+    texts = [" ".join(l.split("\t")[0] for l in block.split("\n") if l)
+             for block in open(train, encoding="utf-8").read().split("\n\n")[:30] if block.strip()]
+    texts.append("β-blockers in “ataxia-telangiectasia” 😀 patients")
+    inp = os.path.join(d, "in.txt")
+    open(inp, "w", encoding="utf-8").write("\n".join(texts) + "\n")
+    cli = [json.loads(l)["entities"] for l in
+           subprocess.run([os.path.join(BIN, "medner-tag"), "--model", model, "--input", inp, "--threads", "1"],
+                          check=True, capture_output=True, text=True).stdout.splitlines()]
+
+    t = medner.Tagger(model, threads=1)
+    check("types", t.types == ["Disease"])
+    one = [t.tag(x) for x in texts]
+    many = t.tag_many(texts, threads=2)
+    # Tagged alone, a sentence's padding and batch differ from medner-tag's batches, and float
+    # sums with them: the confidences agree to about 1e-5, all else exactly.
+    def same(a, b):
+        return len(a) == len(b) and all(
+            {k: v for k, v in x.items() if k != "confidence"} == {k: v for k, v in y.items() if k != "confidence"}
+            and abs(x["confidence"] - y["confidence"]) < 1e-4 for x, y in zip(a, b))
+    check("tag == medner-tag", all(same(a, b) for a, b in zip(one, cli)) and len(one) == len(cli))
+    check("tag_many == medner-tag", many == cli)
+    check("entities found", sum(len(e) for e in one) >= 10)
+    for x, ents in zip(texts, one):
+        for e in ents:
+            check(f"offsets slice the text: {e}", x[e["start"]:e["end"]] == e["text"])
+    check("tag_many of nothing", t.tag_many([]) == [])
+
+    # The GIL is released: a Python thread keeps running while tag_many works.
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    th = threading.Thread(target=ticker)
+    th.start()
+    start = time.perf_counter()
+    t.tag_many(texts * 40, threads=1)
+    end = time.perf_counter()
+    stop.set()
+    th.join()
+    during = [x for x in ticks if start < x < end]
+    check(f"the GIL is released during tag_many ({len(during)} ticks in {end - start:.2f} s)",
+          end - start < 0.05 or len(during) >= 5)
+
+    # evaluate: the files, as medner-eval --format json; the tag lists, against a count here.
+    pred = os.path.join(d, "pred.tsv")
+    lines = open(train, encoding="utf-8").read().split("\n")
+    flipped = [l.replace("B-Disease", "O") if i % 7 == 0 else l for i, l in enumerate(lines)]
+    open(pred, "w", encoding="utf-8").write("\n".join(flipped))
+    report = medner.evaluate(train, pred)
+    want = json.loads(subprocess.run([os.path.join(BIN, "medner-eval"), "--gold", train, "--pred", pred, "--format",
+                                      "json"], check=True, capture_output=True, text=True).stdout)
+    check("evaluate(files) == medner-eval --format json", report == want)
+    gold_tags = [["B-Disease", "I-Disease", "O", "B-Disease"], ["O", "B-Disease"]]
+    pred_tags = [["B-Disease", "I-Disease", "O", "O"], ["O", "B-Disease"]]
+    r = medner.evaluate(gold_tags, pred_tags)
+    # 3 gold chunks, 2 predicted, 2 correct: P = 100, R = 66.67, F1 = 80 (percent, like the CLI).
+    o = r["overall"]
+    check(f"evaluate(lists) overall {o}", (o["gold"], o["predicted"], o["correct"]) == (3, 2, 2)
+          and abs(o["f1"] - 80.0) < 1e-6)
+
+    # Errors: the CLI's messages as Python exceptions.
+    def error(f):
+        try:
+            f()
+        except Exception as e:  # noqa: BLE001
+            return type(e).__name__, str(e)
+        return None, ""
+
+    kind, msg = error(lambda: medner.Tagger(os.path.join(d, "none.bin")))
+    check(f"missing model: {kind} {msg}", kind == "OSError" and "none.bin: cannot open" in msg)
+    open(os.path.join(d, "bad.bin"), "w").write("not a model")
+    kind, msg = error(lambda: medner.Tagger(os.path.join(d, "bad.bin")))
+    check(f"not a model: {kind} {msg}", kind == "ValueError" and "bad.bin" in msg)
+    kind, msg = error(lambda: t.tag_many(texts, threads=100000))
+    check(f"threads bound: {kind} {msg}", kind == "ValueError" and "threads" in msg)
+    kind, msg = error(lambda: medner.evaluate([["B-X"]], [["B-X", "O"]]))
+    check(f"evaluate lengths: {kind} {msg}", kind == "ValueError" and "sentence 1" in msg)
+
+if failures:
+    print(f"test_medner: {len(failures)} failure(s)")
+    sys.exit(1)
+print("test_medner: all passed")
