@@ -29,7 +29,7 @@ const medner::OptionTable<TagArgs>& tag_options() {
   using medner::TagOptions;
   auto opt = [](auto member) { return [member](A& a) -> auto& { return a.tag.*member; }; };
   static const medner::OptionTable<A> table = {
-      medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train"),
+      medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train, or a shipped model's name (models/README.md)"),
       medner::text_option<A>("input", OptionKind::Path, &A::input, "-", "input file, '-' for stdin"),
       medner::text_option<A>("output", OptionKind::Path, &A::output, "", "output file (written atomically); default stdout"),
       medner::choice_option<A>("input-format", opt(&TagOptions::input),

@@ -35,7 +35,7 @@ OptionTable<EvalArgs> make_eval_options() {
                      "print sentences, tokens, chunks per type, tag scheme and longest sentence of each FILE"),
       parsed_option<A>("format", &A::format, "text", "report format: text (conlleval's layout), markdown or json",
                        parse_report_format),
-      path("model", &A::model, "a model from medner-train: tag --data with it, then score"),
+      path("model", &A::model, "a model from medner-train (or a shipped model's name): tag --data with it, then score"),
       path("data", &A::data, "gold CoNLL file to tag and score with --model"),
       path("out", &A::out, "with --model: write the predictions in conlleval's format (token gold predicted)"),
       path("train", &A::train,

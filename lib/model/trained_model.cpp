@@ -1,6 +1,7 @@
 #include "model/trained_model.h"
 
 #include "core/error.h"
+#include "model/shipped_models.h"
 #include "data/word_features.h"
 
 #include <new>
@@ -126,7 +127,8 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   return m;
 }
 
-TrainedModel load_trained_model(const std::string& path) {
+TrainedModel load_trained_model(const std::string& model) {
+  const std::string path = resolve_model_path(model);
   ModelFile mf = load_model_file(path);
   model_require_kind(mf, "model", path);
   return from_model_file(mf, path);

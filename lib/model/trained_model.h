@@ -30,6 +30,7 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
 // Rebuilds the network from a model file or a checkpoint and loads its parameters; every
 // problem is an InputError naming the path.
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path);
-TrainedModel load_trained_model(const std::string& path);  // kind "model"
+// kind "model"; `model` is a path or a shipped model's name (model/shipped_models.h).
+TrainedModel load_trained_model(const std::string& model);
 
 }  // namespace medner

@@ -86,6 +86,12 @@ cp "$dir/crlf.txt" "$dir/pair/self.txt"
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/pair/self.txt" --output-format brat --output "$dir/pair/self.ann"
 check "brat beside its own input: exit 0, the input intact" "[ $? -eq 0 ] && cmp -s '$dir/crlf.txt' '$dir/pair/self.txt'"
 
+# A model by name: NAME.bin in $MEDNER_MODELS (models/ of the source tree otherwise).
+echo "Colon cancer." | MEDNER_MODELS="$dir" "$bin/medner-tag" --model m > "$dir/byname.jsonl"
+check "--model by name" "[ $? -eq 0 ] && [ -s '$dir/byname.jsonl' ]"
+echo x | MEDNER_MODELS="$dir" "$bin/medner-tag" --model no-such 2> "$dir/byname.err"
+check "--model unknown name: exit 1, names the shipped ones" "[ $? -eq 1 ] && grep -q \"no shipped model of that name (shipped: m in \" '$dir/byname.err'"
+
 # conll in, conll out: same tokens, one tag column.
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/train.tsv" --input-format conll --output-format conll > "$dir/out.conll"
 check "conll tokens preserved" "cmp -s <(cut -f1 '$dir/train.tsv') <(cut -f1 '$dir/out.conll')"
