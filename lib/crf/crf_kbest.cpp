@@ -3,6 +3,7 @@
 // k best prefixes of some label i at t-1, so keeping k per cell is exact. Cost O(T L^2 k log k).
 #include "core/error.h"
 #include "crf/crf.h"
+#include "crf/crf_scaled.h"
 
 #include <algorithm>
 
@@ -39,8 +40,7 @@ std::vector<std::pair<std::vector<int>, real>> crf_kbest(const CrfMatrix& emissi
   const CrfCols e(emissions.data(), L, T, Eigen::OuterStride<>(emissions.outerStride()));
   const CrfScores s =
       crf_make_scores(trans, start, end, constraints, CrfWorkspace::grow(w.scores, crf_scores_size(L)));
-  const real lz = crf_forward(
-      e, s, CrfColsMut(CrfWorkspace::grow(w.alpha, static_cast<std::size_t>(L * T)), L, T, Eigen::OuterStride<>(L)));
+  const real lz = crf_log_z(e, s, w);
   if (lz == kCrfNegInf) return {};
 
   // Cell (t, j), rank r lives at ((t * L + j) * k + r): its score and its origin i * k + r' at t-1.

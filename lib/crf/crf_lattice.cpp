@@ -1,5 +1,5 @@
-// Per-sentence CRF recursions (see crf_lattice.h for the names). Each label loop is an Eigen
-// column expression over L labels, so it vectorises; the only scalar loop is over time.
+// Effective scores, Viterbi and path scores (see crf_lattice.h for the names). The log-space
+// forward and backward recursions are in crf_log_space.cpp, the scaled ones in crf_scaled.cpp.
 #include "crf/crf_lattice.h"
 
 #include "core/error.h"
@@ -31,46 +31,44 @@ CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Re
   return CrfScores{L, tr.data(), tr_t.data(), st.data(), en.data()};
 }
 
-real crf_forward(const CrfCols& emit, const CrfScores& s, CrfColsMut alpha) {
-  const Index L = s.L, T = emit.cols();
-  const auto trans = s.trans_m();
-  // alpha_0(j) = start(j) + emit(j, 0)
-  alpha.col(0) = s.start_v() + emit.col(0);
-  // alpha_t(j) = emit(j, t) + log sum_i exp(alpha_{t-1}(i) + trans(i, j)),   t = 1 .. T-1
-  for (Index t = 1; t < T; ++t)
-    for (Index j = 0; j < L; ++j)
-      alpha(j, t) = emit(j, t) + crf_log_sum_exp(alpha.col(t - 1).array() + trans.col(j).array());
-  // log Z = log sum_j exp(alpha_{T-1}(j) + end(j))
-  return crf_log_sum_exp(alpha.col(T - 1).array() + s.end_v().array());
+namespace {
+
+// best(j) = max_i (prev(i) + trans(i, j)), arg(j) = the lowest such i, for all j at once: i runs
+// outside and row i of trans (contiguous in trans_t) updates every j, so the inner loop is a
+// vector compare-and-select (the scalar maxCoeff(&index) per j did not vectorise). A strict >
+// keeps the lowest i on ties; a predecessor at -inf (forbidden) can never win and is skipped.
+void viterbi_step(Index L, const real* __restrict prev, const real* __restrict trans_t, real* __restrict best,
+                  int* __restrict arg) {
+  for (Index j = 0; j < L; ++j) {
+    best[j] = prev[0] + trans_t[j];
+    arg[j] = 0;
+  }
+  for (Index i = 1; i < L; ++i) {
+    const real p = prev[i];
+    if (p == kCrfNegInf) continue;
+    const real* __restrict row = trans_t + i * L;
+    const int ii = static_cast<int>(i);
+    for (Index j = 0; j < L; ++j) {
+      const real c = p + row[j];
+      const bool better = c > best[j];
+      best[j] = better ? c : best[j];
+      arg[j] = better ? ii : arg[j];
+    }
+  }
 }
 
-void crf_backward(const CrfCols& emit, const CrfScores& s, CrfColsMut beta) {
-  const Index L = s.L, T = emit.cols();
-  const auto trans_t = s.trans_t_m();  // column i = row i of trans
-  // beta_{T-1}(i) = end(i)
-  beta.col(T - 1) = s.end_v();
-  // beta_t(i) = log sum_j exp(trans(i, j) + emit(j, t+1) + beta_{t+1}(j)),   t = T-2 .. 0
-  for (Index t = T - 2; t >= 0; --t)
-    for (Index i = 0; i < L; ++i)
-      beta(i, t) = crf_log_sum_exp(trans_t.col(i).array() + emit.col(t + 1).array() +
-                                   beta.col(t + 1).array());
-}
+}  // namespace
 
 real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta_buf, int* bp_buf, int* path) {
   const Index L = s.L, T = emit.cols();
-  const auto trans = s.trans_m();
   Eigen::Map<Matrix> delta(delta_buf, L, T);
   Eigen::Map<Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic>> bp(bp_buf, L, T);
   // delta_0(j) = start(j) + emit(j, 0)
   delta.col(0) = s.start_v() + emit.col(0);
   // delta_t(j) = emit(j, t) + max_i (delta_{t-1}(i) + trans(i, j)),  bp_t(j) = argmax_i
   for (Index t = 1; t < T; ++t) {
-    for (Index j = 0; j < L; ++j) {
-      Index arg = 0;
-      const real best = (delta.col(t - 1) + trans.col(j)).maxCoeff(&arg);
-      delta(j, t) = emit(j, t) + best;
-      bp(j, t) = static_cast<int>(arg);
-    }
+    viterbi_step(L, delta_buf + (t - 1) * L, s.trans_t, delta_buf + t * L, bp_buf + t * L);
+    delta.col(t) += emit.col(t);
   }
   // best = max_j delta_{T-1}(j) + end(j);  then y_{t-1} = bp_t(y_t)
   Index last = 0;
