@@ -35,7 +35,7 @@ CrfColsMut lattice(std::vector<real>& buf, Index L, Index T) {
 // Fills ws.path with the Viterbi path of e, returns its score; throws if no path is allowed.
 real viterbi_into(CrfWorkspace& ws, const CrfCols& e, const CrfScores& s) {
   const auto n = static_cast<std::size_t>(e.rows() * e.cols());
-  const real best = crf_viterbi_path(e, s, CrfWorkspace::grow(ws.delta, n), CrfWorkspace::grow(ws.bp, n),
+  const real best = crf_viterbi_path(e, s, CrfWorkspace::grow(ws.delta, n),
                                      CrfWorkspace::grow(ws.path, static_cast<std::size_t>(e.cols())));
   MEDNER_CHECK(best > kCrfNegInf, "crf_viterbi: the constraints allow no label sequence of length {}",
                e.cols());

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace medner {
 
 CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Ref<const Matrix>& start,
@@ -33,48 +35,43 @@ CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Re
 
 namespace {
 
-// best(j) = max_i (prev(i) + trans(i, j)), arg(j) = the lowest such i, for all j at once: i runs
-// outside and row i of trans (contiguous in trans_t) updates every j, so the inner loop is a
-// vector compare-and-select (the scalar maxCoeff(&index) per j did not vectorise). A strict >
-// keeps the lowest i on ties; a predecessor at -inf (forbidden) can never win and is skipped.
-void viterbi_step(Index L, const real* __restrict prev, const real* __restrict trans_t, real* __restrict best,
-                  int* __restrict arg) {
-  for (Index j = 0; j < L; ++j) {
-    best[j] = prev[0] + trans_t[j];
-    arg[j] = 0;
-  }
+// best(j) = max_i (prev(i) + trans(i, j)) for all j at once: i runs outside and row i of trans
+// (contiguous in trans_t) updates every j, so the inner loop is a vector add and max. The argmax
+// is not tracked here: the backtrace recomputes it for the one label it needs per token (the
+// same sums, so the same winner), which halves the work of the L^2 loop. A predecessor at -inf
+// (forbidden) can never win and is skipped.
+void viterbi_step(Index L, const real* __restrict prev, const real* __restrict trans_t, real* __restrict best) {
+  for (Index j = 0; j < L; ++j) best[j] = prev[0] + trans_t[j];
   for (Index i = 1; i < L; ++i) {
     const real p = prev[i];
     if (p == kCrfNegInf) continue;
     const real* __restrict row = trans_t + i * L;
-    const int ii = static_cast<int>(i);
-    for (Index j = 0; j < L; ++j) {
-      const real c = p + row[j];
-      const bool better = c > best[j];
-      best[j] = better ? c : best[j];
-      arg[j] = better ? ii : arg[j];
-    }
+    for (Index j = 0; j < L; ++j) best[j] = std::max(best[j], p + row[j]);
   }
 }
 
 }  // namespace
 
-real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta_buf, int* bp_buf, int* path) {
+real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta_buf, int* path) {
   const Index L = s.L, T = emit.cols();
+  const auto trans = s.trans_m();
   Eigen::Map<Matrix> delta(delta_buf, L, T);
-  Eigen::Map<Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic>> bp(bp_buf, L, T);
   // delta_0(j) = start(j) + emit(j, 0)
   delta.col(0) = s.start_v() + emit.col(0);
-  // delta_t(j) = emit(j, t) + max_i (delta_{t-1}(i) + trans(i, j)),  bp_t(j) = argmax_i
+  // delta_t(j) = emit(j, t) + max_i (delta_{t-1}(i) + trans(i, j))
   for (Index t = 1; t < T; ++t) {
-    viterbi_step(L, delta_buf + (t - 1) * L, s.trans_t, delta_buf + t * L, bp_buf + t * L);
+    viterbi_step(L, delta_buf + (t - 1) * L, s.trans_t, delta_buf + t * L);
     delta.col(t) += emit.col(t);
   }
-  // best = max_j delta_{T-1}(j) + end(j);  then y_{t-1} = bp_t(y_t)
-  Index last = 0;
-  const real best = (delta.col(T - 1) + s.end_v()).maxCoeff(&last);
-  path[T - 1] = static_cast<int>(last);
-  for (Index t = T - 1; t > 0; --t) path[t - 1] = bp(path[t], t);
+  // best = max_j delta_{T-1}(j) + end(j);  then y_{t-1} = argmax_i (delta_{t-1}(i) + trans(i, y_t)),
+  // the lowest i on ties (maxCoeff keeps the first maximum)
+  Index arg = 0;
+  const real best = (delta.col(T - 1) + s.end_v()).maxCoeff(&arg);
+  path[T - 1] = static_cast<int>(arg);
+  for (Index t = T - 1; t > 0; --t) {
+    (delta.col(t - 1) + trans.col(path[t])).maxCoeff(&arg);
+    path[t - 1] = static_cast<int>(arg);
+  }
   return best;
 }
 

@@ -61,9 +61,9 @@ CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Re
 real crf_forward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut alpha);
 // emit: L x T, beta: L x T (output).
 void crf_backward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut beta);
-// emit: L x T; delta: L*T reals and bp: L*T ints of scratch; path: T ints (output).
-// Returns the best score, -inf when the constraints allow no path (path is then meaningless).
-real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta, int* bp, int* path);
+// emit: L x T; delta: L*T reals of scratch; path: T ints (output). Returns the best score, -inf
+// when the constraints allow no path (path is then meaningless).
+real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta, int* path);
 // Score of the path y_t = y[t * y_stride], t < T (emit: L x T).
 real crf_path_score(const CrfCols& emit, const CrfScores& s, const int* y, Index y_stride);
 
@@ -77,7 +77,7 @@ struct CrfCandidate {
 // crf1dc_set_num_items). One per thread: decoders write into it.
 struct CrfWorkspace {
   std::vector<real> scores, exp_scores, scaled, alpha, beta, delta, kscore;
-  std::vector<int> bp, path, kfrom;
+  std::vector<int> path, kfrom;
   std::vector<CrfCandidate> candidates;
   int length = 0;  // the lengths array of a one-sentence scaled lattice in `scaled`
 

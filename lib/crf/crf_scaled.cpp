@@ -5,6 +5,8 @@
 // and zero columns from there on, and its caller redoes it in log space.
 #include "crf/crf_scaled.h"
 
+#include <algorithm>
+
 namespace medner {
 
 namespace {
@@ -14,6 +16,20 @@ real max_finite(const real* v, Index n) {
   real m = kCrfNegInf;
   for (Index i = 0; i < n; ++i) m = v[i] > m ? v[i] : m;
   return m == kCrfNegInf ? real(0) : m;
+}
+
+// The columns [lo, hi) of time step t that hold sentences longer than `after` tokens (a training
+// batch is grouped by length, so they are nearly all of it or a prefix / suffix). Products run
+// over this range only; the columns outside it are padding, set to 0 by the caller.
+struct Range {
+  Index lo = 0, hi = 0;
+  Index size() const { return hi - lo; }
+};
+Range live_columns(const CrfScaledLattice& lat, Index after) {
+  Range r{lat.B, 0};
+  for (Index b = 0; b < lat.B; ++b)
+    if (lat.len(b) > after) r = Range{std::min(r.lo, b), b + 1};
+  return r.lo < r.hi ? r : Range{0, 0};
 }
 
 }  // namespace
@@ -89,11 +105,12 @@ void crf_forward_scaled(const CrfCols& emit, const CrfExpScores& x, CrfScaledLat
     const auto e = E.middleCols(t * B, B);
     // a_0(j) = estart(j) E(j, 0);   a_t(j) = E(j, t) sum_i alpha-hat_{t-1}(i) etrans(i, j),
     // i.e. a_t = E_t .* (etrans^T alpha-hat_{t-1}): one L x L by L x B product for the batch.
+    const Range r = live_columns(lat, t);
     if (t == 0) {
       a = (e.array().colwise() * x.start_v().array()).matrix();
-    } else {
-      a.noalias() = etrans.transpose() * A.middleCols((t - 1) * B, B);
-      a.array() *= e.array();
+    } else if (r.size() > 0) {
+      a.middleCols(r.lo, r.size()).noalias() = etrans.transpose() * A.middleCols((t - 1) * B + r.lo, r.size());
+      a.middleCols(r.lo, r.size()).array() *= e.middleCols(r.lo, r.size()).array();
     }
     // c_t = sum_j a_t(j);  alpha-hat_t = a_t / c_t;  log Z += log c_t
     for (Index b = 0; b < B; ++b) {
@@ -131,9 +148,11 @@ void crf_backward_scaled(const CrfExpScores& x, CrfScaledLattice& lat) {
   for (Index t = T - 1; t >= 0; --t) {
     auto bt = Bt.middleCols(t * B, B);
     // beta_{n-1} = eend;  beta_t = etrans (E_{t+1} .* beta-tilde_{t+1}): one product for the batch
-    if (t + 1 < T) {
-      work = (E.middleCols((t + 1) * B, B).array() * Bt.middleCols((t + 1) * B, B).array()).matrix();
-      bt.noalias() = etrans * work;
+    const Range r = live_columns(lat, t + 1);
+    if (t + 1 < T && r.size() > 0) {
+      auto w = work.leftCols(r.size());
+      w = (E.middleCols((t + 1) * B + r.lo, r.size()).array() * Bt.middleCols((t + 1) * B + r.lo, r.size()).array()).matrix();
+      bt.middleCols(r.lo, r.size()).noalias() = etrans * w;
     }
     // d_t = sum_i beta_t(i);  beta-tilde_t = beta_t / d_t;  u_t = sum_j alpha-hat_t(j) beta-tilde_t(j)
     for (Index b = 0; b < B; ++b) {
