@@ -33,9 +33,10 @@ CrfColsMut lattice(std::vector<real>& buf, Index L, Index T) {
 }
 
 // Fills ws.path with the Viterbi path of e, returns its score; throws if no path is allowed.
+// ws.viterbi must hold crf_viterbi_plan(s).
 real viterbi_into(CrfWorkspace& ws, const CrfCols& e, const CrfScores& s) {
   const auto n = static_cast<std::size_t>(e.rows() * e.cols());
-  const real best = crf_viterbi_path(e, s, CrfWorkspace::grow(ws.delta, n),
+  const real best = crf_viterbi_path(e, s, ws.viterbi, CrfWorkspace::grow(ws.delta, n),
                                      CrfWorkspace::grow(ws.path, static_cast<std::size_t>(e.cols())));
   MEDNER_CHECK(best > kCrfNegInf, "crf_viterbi: the constraints allow no label sequence of length {}",
                e.cols());
@@ -94,7 +95,9 @@ std::vector<int> crf_viterbi(const CrfMatrix& emissions, const CrfMatrix& trans,
   CrfWorkspace local;
   CrfWorkspace& w = ws != nullptr ? *ws : local;
   const CrfCols e = sentence(emissions);
-  const real best = viterbi_into(w, e, scores(w, emissions, trans, start, end, constraints));
+  const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  crf_viterbi_plan(s, w.viterbi);
+  const real best = viterbi_into(w, e, s);
   if (score != nullptr) *score = best;
   return std::vector<int>(w.path.begin(), w.path.begin() + e.cols());
 }
@@ -153,6 +156,7 @@ std::vector<std::vector<int>> crf_viterbi_batch(const CrfMatrix& emissions, cons
   CrfWorkspace local;
   CrfWorkspace& w = ws != nullptr ? *ws : local;
   const CrfScores s = scores(w, emissions, trans, start, end, constraints);
+  crf_viterbi_plan(s, w.viterbi);
   const Index L = emissions.rows(), T = emissions.cols() / batch;
   const Eigen::OuterStride<> batch_stride(emissions.outerStride() * batch);
   std::vector<std::vector<int>> paths(static_cast<std::size_t>(batch));

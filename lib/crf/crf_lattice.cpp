@@ -33,26 +33,70 @@ CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Re
   return CrfScores{L, tr.data(), tr_t.data(), st.data(), en.data()};
 }
 
+void crf_viterbi_plan(const CrfScores& s, CrfViterbiPlan& plan) {
+  const Index L = s.L;
+  plan.dense_rows.clear();
+  plan.sparse_rows.clear();
+  plan.sparse_cols.clear();
+  for (Index i = 0; i < L; ++i) {
+    const real* row = s.trans_t + i * L;  // row i of trans
+    Index allowed = 0;
+    for (Index j = 0; j < L; ++j) allowed += row[j] > kCrfNegInf;
+    if (4 * allowed > L) {
+      plan.dense_rows.push_back(static_cast<int>(i));
+      continue;
+    }
+    for (Index j = 0; j < L; ++j)
+      if (row[j] > kCrfNegInf) {
+        plan.sparse_rows.push_back(static_cast<int>(i));
+        plan.sparse_cols.push_back(static_cast<int>(j));
+      }
+  }
+}
+
 namespace {
 
-// best(j) = max_i (prev(i) + trans(i, j)) for all j at once: i runs outside and row i of trans
-// (contiguous in trans_t) updates every j, so the inner loop is a vector add and max. The argmax
-// is not tracked here: the backtrace recomputes it for the one label it needs per token (the
-// same sums, so the same winner), which halves the work of the L^2 loop. A predecessor at -inf
-// (forbidden) can never win and is skipped.
-void viterbi_step(Index L, const real* __restrict prev, const real* __restrict trans_t, real* __restrict best) {
-  for (Index j = 0; j < L; ++j) best[j] = prev[0] + trans_t[j];
-  for (Index i = 1; i < L; ++i) {
+constexpr Index kViterbiBlock = 64;  // labels j kept in registers while the rows i stream past
+
+// best(j) = max over the dense rows i of (prev(i) + trans(i, j)) for j in [j0, j0 + n): the
+// block's running maxima stay in registers (n = kViterbiBlock is a compile-time trip count) while
+// row i of trans (contiguous in trans_t) streams past; a predecessor at -inf is skipped.
+template <Index N>
+void viterbi_block(Index L, Index j0, Index n, const CrfViterbiPlan& plan, const real* __restrict prev,
+                   const real* __restrict trans_t, real* __restrict best) {
+  real acc[kViterbiBlock];
+  const Index m = N > 0 ? N : n;
+  for (Index j = 0; j < m; ++j) acc[j] = kCrfNegInf;
+  for (int i : plan.dense_rows) {
     const real p = prev[i];
     if (p == kCrfNegInf) continue;
-    const real* __restrict row = trans_t + i * L;
-    for (Index j = 0; j < L; ++j) best[j] = std::max(best[j], p + row[j]);
+    const real* __restrict row = trans_t + i * L + j0;
+    for (Index j = 0; j < m; ++j) acc[j] = std::max(acc[j], p + row[j]);
+  }
+  for (Index j = 0; j < m; ++j) best[j0 + j] = acc[j];
+}
+
+// delta_t(j) - emit(j, t) = max_i (prev(i) + trans(i, j)) for all j: dense rows block by block,
+// vectorised over j, then the few allowed entries of the sparse rows (constraints make half the
+// rows of an IOBES label set sparse: B-X and I-X may only go to I-X or E-X). The argmax is not
+// tracked: the backtrace recomputes it for the one label it needs per token (the same sums, so
+// the same winner), which keeps the inner loop to an add and a max.
+void viterbi_step(Index L, const CrfViterbiPlan& plan, const real* __restrict prev, const real* __restrict trans_t,
+                  real* __restrict best) {
+  Index j0 = 0;
+  for (; j0 + kViterbiBlock <= L; j0 += kViterbiBlock)
+    viterbi_block<kViterbiBlock>(L, j0, kViterbiBlock, plan, prev, trans_t, best);
+  if (j0 < L) viterbi_block<0>(L, j0, L - j0, plan, prev, trans_t, best);
+  for (std::size_t k = 0; k < plan.sparse_rows.size(); ++k) {
+    const Index i = plan.sparse_rows[k], j = plan.sparse_cols[k];
+    best[j] = std::max(best[j], prev[i] + trans_t[i * L + j]);
   }
 }
 
 }  // namespace
 
-real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta_buf, int* path) {
+real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, const CrfViterbiPlan& plan, real* delta_buf,
+                      int* path) {
   const Index L = s.L, T = emit.cols();
   const auto trans = s.trans_m();
   Eigen::Map<Matrix> delta(delta_buf, L, T);
@@ -60,7 +104,7 @@ real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta_buf, 
   delta.col(0) = s.start_v() + emit.col(0);
   // delta_t(j) = emit(j, t) + max_i (delta_{t-1}(i) + trans(i, j))
   for (Index t = 1; t < T; ++t) {
-    viterbi_step(L, delta_buf + (t - 1) * L, s.trans_t, delta_buf + t * L);
+    viterbi_step(L, plan, delta_buf + (t - 1) * L, s.trans_t, delta_buf + t * L);
     delta.col(t) += emit.col(t);
   }
   // best = max_j delta_{T-1}(j) + end(j);  then y_{t-1} = argmax_i (delta_{t-1}(i) + trans(i, y_t)),

@@ -61,9 +61,17 @@ CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Re
 real crf_forward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut alpha);
 // emit: L x T, beta: L x T (output).
 void crf_backward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut beta);
-// emit: L x T; delta: L*T reals of scratch; path: T ints (output). Returns the best score, -inf
-// when the constraints allow no path (path is then meaningless).
-real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta, int* path);
+// Which rows i of trans Viterbi runs densely (vectorised over j) and which by their few allowed
+// entries (at most L/4 of them, e.g. B-X and I-X under IOBES). Built once per batch.
+struct CrfViterbiPlan {
+  std::vector<int> dense_rows;
+  std::vector<int> sparse_rows, sparse_cols;  // the allowed (i, j) of the sparse rows
+};
+void crf_viterbi_plan(const CrfScores& s, CrfViterbiPlan& plan);
+
+// emit: L x T; plan: crf_viterbi_plan(s); delta: L*T reals of scratch; path: T ints (output).
+// Returns the best score, -inf when the constraints allow no path (path is then meaningless).
+real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, const CrfViterbiPlan& plan, real* delta, int* path);
 // Score of the path y_t = y[t * y_stride], t < T (emit: L x T).
 real crf_path_score(const CrfCols& emit, const CrfScores& s, const int* y, Index y_stride);
 
@@ -79,6 +87,7 @@ struct CrfWorkspace {
   std::vector<real> scores, exp_scores, scaled, alpha, beta, delta, kscore;
   std::vector<int> path, kfrom;
   std::vector<CrfCandidate> candidates;
+  CrfViterbiPlan viterbi;
   int length = 0;  // the lengths array of a one-sentence scaled lattice in `scaled`
 
   template <class T>
