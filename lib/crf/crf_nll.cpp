@@ -118,11 +118,14 @@ void add_expected_log(const NllContext& c, const NllGrads& d, const real* emis, 
   if (d.dstart != nullptr) Eigen::Map<Vector>(d.dstart, L).array() += marginal(0);
   if (d.dend != nullptr) Eigen::Map<Vector>(d.dend, L).array() += marginal(len - 1);
   if (d.dtrans == nullptr) return;
+  // Eigen's vectorised double exp clamps its argument (exp(-inf) gives 1e-308, not 0): the select
+  // keeps a forbidden transition's gradient exactly 0, as in the scaled path.
   Eigen::Map<Matrix> dt(d.dtrans, L, L);
   for (Index t = 0; t + 1 < len; ++t)
     for (Index j = 0; j < L; ++j) {
       const real w = e(j, t + 1) + beta(j, t + 1) - lz;
-      dt.col(j).array() += d.g * (alpha.col(t).array() + trans.col(j).array() + w).exp();
+      dt.col(j).array() += (trans.col(j).array() > kCrfNegInf)
+                               .select(d.g * (alpha.col(t).array() + trans.col(j).array() + w).exp(), real(0));
     }
 }
 

@@ -41,10 +41,12 @@ CrfExpScores crf_make_exp_scores(const CrfScores& s, real* buffer) {
   x.trans_max = max_finite(s.trans, L * L);
   x.start_max = max_finite(s.start, L);
   x.end_max = max_finite(s.end, L);
-  // exp(-inf - max) = exp(-inf) = 0: a forbidden entry contributes exactly nothing.
-  Eigen::Map<Matrix>(buffer, L, L) = (s.trans_m().array() - x.trans_max).exp().matrix();
-  Eigen::Map<Vector>(buffer + L * L, L) = (s.start_v().array() - x.start_max).exp().matrix();
-  Eigen::Map<Vector>(buffer + L * L + L, L) = (s.end_v().array() - x.end_max).exp().matrix();
+  // A forbidden entry (-inf) must give exactly 0, so that it contributes exactly nothing; the
+  // select makes sure, since Eigen's vectorised double exp clamps its argument (1e-308 for -inf).
+  auto shifted_exp = [](const auto& v, real shift) { return (v > kCrfNegInf).select((v - shift).exp(), real(0)); };
+  Eigen::Map<Matrix>(buffer, L, L) = shifted_exp(s.trans_m().array(), x.trans_max).matrix();
+  Eigen::Map<Vector>(buffer + L * L, L) = shifted_exp(s.start_v().array(), x.start_max).matrix();
+  Eigen::Map<Vector>(buffer + L * L + L, L) = shifted_exp(s.end_v().array(), x.end_max).matrix();
   x.trans = buffer;
   x.start = buffer + L * L;
   x.end = buffer + L * L + L;
