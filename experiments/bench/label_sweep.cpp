@@ -77,8 +77,9 @@ ConfigMap sweep_config(const Options& o, const std::string& dir) {
     if (eq == std::string::npos) throw std::runtime_error("--set: expected key=value, got '" + kv + "'");
     sets.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  const ConfigMap run = {{"train", dir + "/train.tsv"}, {"dev", dir + "/dev.tsv"}, {"model", dir + "/model.bin"},
-                         {"max-epochs", "1"},           {"patience", "1"},        {"threads", std::to_string(o.threads)}};
+  const ConfigMap run = {
+      {"train", dir + "/train.tsv"}, {"dev", dir + "/dev.tsv"}, {"model", dir + "/model.bin"},
+      {"max-epochs", "1"},           {"patience", "1"},         {"threads", std::to_string(o.threads)}};
   return merge_config({file, sets, run});
 }
 
@@ -129,7 +130,8 @@ Results crf_child(const Options& o, const std::string& dir) {
   const Index L = crf.labels();
   int outside = 0;
   if (c != nullptr)
-    outside = static_cast<int>(std::find(c->labels.begin(), c->labels.end(), "O") - c->labels.begin()) % static_cast<int>(L);
+    outside =
+        static_cast<int>(std::find(c->labels.begin(), c->labels.end(), "O") - c->labels.begin()) % static_cast<int>(L);
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> u(-1, 1);
   auto random = [&](Index r, Index cols, float scale) {
@@ -152,7 +154,8 @@ Results crf_child(const Options& o, const std::string& dir) {
     for (int k = 0; k < plan.batches(); ++k) {
       Batch b;
       for (int i = plan.starts[static_cast<std::size_t>(k)]; i < plan.starts[static_cast<std::size_t>(k) + 1]; ++i)
-        b.lengths.push_back(static_cast<int>(data.sentences[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(i)])].size()));
+        b.lengths.push_back(
+            static_cast<int>(data.sentences[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(i)])].size()));
       const Index B = static_cast<Index>(b.lengths.size()), T = *std::max_element(b.lengths.begin(), b.lengths.end());
       b.emit = random(L, T * B, 3.0f);
       b.gold.assign(static_cast<std::size_t>(T * B), outside);
@@ -166,19 +169,23 @@ Results crf_child(const Options& o, const std::string& dir) {
       make_batches(plan_by_length(data.sentences, kPredictBatchTokens, kPredictBatchSentences));
   Tape tape;
   CrfWorkspace ws;
-  const double train_s = time_per_call([&] {
-    for (const Batch& b : train_batches) {
-      tape.clear();
-      const NodeId loss = crf_nll(tape, tape.variable(b.emit), tape.variable(trans), tape.variable(start),
-                                  tape.variable(end), static_cast<Index>(b.lengths.size()), b.lengths.data(),
-                                  b.gold.data(), c);
-      tape.backward(loss);
-    }
-  }, o.crf_seconds);
-  const double tag_s = time_per_call([&] {
-    for (const Batch& b : tag_batches)
-      crf_viterbi_batch(b.emit, trans, start, end, static_cast<Index>(b.lengths.size()), b.lengths.data(), c, &ws);
-  }, o.crf_seconds);
+  const double train_s = time_per_call(
+      [&] {
+        for (const Batch& b : train_batches) {
+          tape.clear();
+          const NodeId loss =
+              crf_nll(tape, tape.variable(b.emit), tape.variable(trans), tape.variable(start), tape.variable(end),
+                      static_cast<Index>(b.lengths.size()), b.lengths.data(), b.gold.data(), c);
+          tape.backward(loss);
+        }
+      },
+      o.crf_seconds);
+  const double tag_s = time_per_call(
+      [&] {
+        for (const Batch& b : tag_batches)
+          crf_viterbi_batch(b.emit, trans, start, end, static_cast<Index>(b.lengths.size()), b.lengths.data(), c, &ws);
+      },
+      o.crf_seconds);
   return {{"train_s_per_token", train_s / tokens}, {"tag_s_per_token", tag_s / tokens}};
 }
 
@@ -197,12 +204,17 @@ Row measure(const Options& o, int labels) {
   Row r;
   r.labels = labels;
   for (int i = 0; i < std::max(1, o.repeat); ++i) {
-    const Results t = run_child(fmt::format("L = {}: training, {} thread(s)", labels, o.threads), [&] { return train_child(o, dir); }).values;
+    const Results t = run_child(fmt::format("L = {}: training, {} thread(s)", labels, o.threads), [&] {
+                        return train_child(o, dir);
+                      }).values;
     if (static_cast<int>(t.at("labels")) != labels)
-      throw std::runtime_error(fmt::format("L = {}: the model has {} labels (a tag missing from the slice?)", labels, t.at("labels")));
+      throw std::runtime_error(
+          fmt::format("L = {}: the model has {} labels (a tag missing from the slice?)", labels, t.at("labels")));
     r.train = std::max(r.train, t.at("tokens_per_second"));
   }
-  r.tag = run_child(fmt::format("L = {}: tagging", labels), [&] { return tag_child(o, dir); }).values.at("tokens_per_second");
+  r.tag = run_child(fmt::format("L = {}: tagging", labels), [&] {
+            return tag_child(o, dir);
+          }).values.at("tokens_per_second");
   const Results c = run_child(fmt::format("L = {}: CRF alone", labels), [&] { return crf_child(o, dir); }).values;
   r.crf_train = c.at("train_s_per_token");
   r.crf_tag = c.at("tag_s_per_token");
@@ -210,39 +222,43 @@ Row measure(const Options& o, int labels) {
 }
 
 void print(const Options& o, const std::vector<Row>& rows, double seconds) {
-  std::cout << fmt::format("\nlabel_sweep: config {}{}{}; {} training sentences of {}, {} tagged of {}; tags at random, "
-                           "{} with constraints as configured; {} thread(s); best of {}; {:.0f} s\n\n",
-                           o.config, o.sets.empty() ? "" : " + ", fmt::join(o.sets, " "), o.train_sentences, o.train,
-                           o.tag_sentences, o.test, o.scheme, o.threads, std::max(1, o.repeat), seconds);
-  std::cout << "| labels | training tok/s | vs first | CRF share | tagging tok/s | vs first | CRF share | CRF us/token train / tag |\n"
+  std::cout << fmt::format(
+      "\nlabel_sweep: config {}{}{}; {} training sentences of {}, {} tagged of {}; tags at random, "
+      "{} with constraints as configured; {} thread(s); best of {}; {:.0f} s\n\n",
+      o.config, o.sets.empty() ? "" : " + ", fmt::join(o.sets, " "), o.train_sentences, o.train, o.tag_sentences,
+      o.test, o.scheme, o.threads, std::max(1, o.repeat), seconds);
+  std::cout << "| labels | training tok/s | vs first | CRF share | tagging tok/s | vs first | CRF share | CRF us/token "
+               "train / tag |\n"
                "|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const Row& r : rows) {
     // The CRF alone ran on 1 thread: with N threads, N tokens' CRF work share the wall time.
     const double share_train = r.crf_train * r.train / o.threads, share_tag = r.crf_tag * r.tag / o.threads;
-    std::cout << fmt::format("| {} | {:.0f} | {:.1f}% | {:.1f}% | {:.0f} | {:.1f}% | {:.1f}% | {:.2f} / {:.2f} |\n", r.labels,
-                             r.train, 100 * r.train / rows[0].train, 100 * share_train, r.tag, 100 * r.tag / rows[0].tag,
-                             100 * share_tag, 1e6 * r.crf_train, 1e6 * r.crf_tag);
+    std::cout << fmt::format("| {} | {:.0f} | {:.1f}% | {:.1f}% | {:.0f} | {:.1f}% | {:.1f}% | {:.2f} / {:.2f} |\n",
+                             r.labels, r.train, 100 * r.train / rows[0].train, 100 * share_train, r.tag,
+                             100 * r.tag / rows[0].tag, 100 * share_tag, 1e6 * r.crf_train, 1e6 * r.crf_tag);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  cxxopts::Options spec("label_sweep", "Training and tagging speed against the number of labels (docs/performance.md).");
+  cxxopts::Options spec("label_sweep",
+                        "Training and tagging speed against the number of labels (docs/performance.md).");
   Options o;
-  spec.add_options()
-      ("config", "training config file", cxxopts::value(o.config)->default_value("experiments/configs/default.conf"))
-      ("train", "corpus whose tokens are trained on", cxxopts::value(o.train)->default_value("data/bc5cdr/train.tsv"))
-      ("test", "corpus whose tokens are tagged", cxxopts::value(o.test)->default_value("data/bc5cdr/test.tsv"))
-      ("set", "config override key=value (repeatable)", cxxopts::value(o.sets))
-      ("labels", "label counts, 4K + 1 each", cxxopts::value(o.labels)->default_value("5,17,65,257"))
-      ("threads", "threads for training and tagging", cxxopts::value(o.threads)->default_value("1"))
-      ("train-sentences", "training sentences", cxxopts::value(o.train_sentences)->default_value("1500"))
-      ("tag-sentences", "sentences to tag", cxxopts::value(o.tag_sentences)->default_value("2000"))
-      ("repeat", "training runs per label count (best is reported), tagging passes", cxxopts::value(o.repeat)->default_value("1"))
-      ("crf-seconds", "minimum time of each CRF-alone measurement", cxxopts::value(o.crf_seconds)->default_value("0.5"))
-      ("workdir", "directory for the relabelled corpora and models (default: a new one under /tmp)", cxxopts::value(o.workdir))
-      ("h,help", "print this help");
+  spec.add_options()("config", "training config file",
+                     cxxopts::value(o.config)->default_value("experiments/configs/default.conf"))(
+      "train", "corpus whose tokens are trained on", cxxopts::value(o.train)->default_value("data/bc5cdr/train.tsv"))(
+      "test", "corpus whose tokens are tagged", cxxopts::value(o.test)->default_value("data/bc5cdr/test.tsv"))(
+      "set", "config override key=value (repeatable)", cxxopts::value(o.sets))(
+      "labels", "label counts, 4K + 1 each", cxxopts::value(o.labels)->default_value("5,17,65,257"))(
+      "threads", "threads for training and tagging", cxxopts::value(o.threads)->default_value("1"))(
+      "train-sentences", "training sentences", cxxopts::value(o.train_sentences)->default_value("1500"))(
+      "tag-sentences", "sentences to tag", cxxopts::value(o.tag_sentences)->default_value("2000"))(
+      "repeat", "training runs per label count (best is reported), tagging passes",
+      cxxopts::value(o.repeat)->default_value("1"))("crf-seconds", "minimum time of each CRF-alone measurement",
+                                                    cxxopts::value(o.crf_seconds)->default_value("0.5"))(
+      "workdir", "directory for the relabelled corpora and models (default: a new one under /tmp)",
+      cxxopts::value(o.workdir))("h,help", "print this help");
   try {
     auto args = spec.parse(argc, argv);
     if (args.count("help")) {

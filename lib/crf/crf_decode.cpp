@@ -44,7 +44,8 @@ real viterbi_into(CrfWorkspace& ws, const CrfCols& e, const CrfScores& s) {
 }
 
 // log P(y[b .. b+n) = l) from the scaled lattice (lat.ok[0]); etrans, E as in crf_scaled.h:
-//   alpha-hat_b(l_0) prod_{k=1}^{n-1} [etrans(l_{k-1}, l_k) E(l_k, b+k) / c_{b+k}] beta-tilde_{b+n-1}(l_{n-1}) / u_{b+n-1}
+//   alpha-hat_b(l_0) prod_{k=1}^{n-1} [etrans(l_{k-1}, l_k) E(l_k, b+k) / c_{b+k}]
+//     beta-tilde_{b+n-1}(l_{n-1}) / u_{b+n-1}
 // summed in logs, so that a long span's product cannot underflow (a forbidden step gives -inf).
 real span_log_prob_scaled(const CrfScaledLattice& lat, const CrfScores& s, const CrfExpScores& x, int begin,
                           const std::vector<int>& labels) {
@@ -55,15 +56,17 @@ real span_log_prob_scaled(const CrfScaledLattice& lat, const CrfScores& s, const
   double logp = std::log(double(alpha(labels[0], begin)));
   for (Index k = 1; k < n; ++k) {
     const int prev = labels[static_cast<std::size_t>(k - 1)], cur = labels[static_cast<std::size_t>(k)];
-    logp += double(trans(prev, cur)) - double(x.trans_max) + std::log(double(E(cur, begin + k)) / double(lat.fscale[begin + k]));
+    logp += double(trans(prev, cur)) - double(x.trans_max) +
+            std::log(double(E(cur, begin + k)) / double(lat.fscale[begin + k]));
   }
   logp += std::log(double(beta(labels.back(), last)) / double(lat.overlap[last]));
   return static_cast<real>(logp);
 }
 
 // The same in log space (the fallback):
-//   exp(alpha_b(l_0) + sum_{k=1}^{n-1} (trans(l_{k-1}, l_k) + emit(l_k, b+k)) + beta_{b+n-1}(l_{n-1}) - log Z)
-real span_log_prob_log(CrfWorkspace& w, const CrfCols& e, const CrfScores& s, int begin, const std::vector<int>& labels) {
+//   alpha_b(l_0) + sum_{k=1}^{n-1} (trans(l_{k-1}, l_k) + emit(l_k, b+k)) + beta_{b+n-1}(l_{n-1}) - log Z
+real span_log_prob_log(CrfWorkspace& w, const CrfCols& e, const CrfScores& s, int begin,
+                       const std::vector<int>& labels) {
   const Index L = e.rows(), T = e.cols(), n = static_cast<Index>(labels.size());
   CrfColsMut alpha = lattice(w.alpha, L, T);
   CrfColsMut beta = lattice(w.beta, L, T);

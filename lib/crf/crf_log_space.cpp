@@ -27,8 +27,7 @@ void crf_backward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut beta) 
   // beta_t(i) = log sum_j exp(trans(i, j) + emit(j, t+1) + beta_{t+1}(j)),   t = T-2 .. 0
   for (Index t = T - 2; t >= 0; --t)
     for (Index i = 0; i < L; ++i)
-      beta(i, t) = crf_log_sum_exp(trans_t.col(i).array() + emit.col(t + 1).array() +
-                                   beta.col(t + 1).array());
+      beta(i, t) = crf_log_sum_exp(trans_t.col(i).array() + emit.col(t + 1).array() + beta.col(t + 1).array());
 }
 
 }  // namespace medner

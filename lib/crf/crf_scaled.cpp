@@ -137,8 +137,10 @@ void crf_forward_scaled(const CrfCols& emit, const CrfExpScores& x, CrfScaledLat
   for (Index b = 0; b < B; ++b) {
     if (lat.len(b) == 0 || !lat.ok[b]) continue;
     const real z = A.col(lat.col(lat.len(b) - 1, b)).dot(x.end_v());
-    if (!(z >= kCrfScaleMin)) lat.ok[b] = 0;
-    else lat.log_z[b] += std::log(double(z));
+    if (!(z >= kCrfScaleMin))
+      lat.ok[b] = 0;
+    else
+      lat.log_z[b] += std::log(double(z));
   }
 }
 
@@ -153,7 +155,8 @@ void crf_backward_scaled(const CrfExpScores& x, CrfScaledLattice& lat) {
     const Range r = live_columns(lat, t + 1);
     if (t + 1 < T && r.size() > 0) {
       auto w = work.leftCols(r.size());
-      w = (E.middleCols((t + 1) * B + r.lo, r.size()).array() * Bt.middleCols((t + 1) * B + r.lo, r.size()).array()).matrix();
+      w = (E.middleCols((t + 1) * B + r.lo, r.size()).array() * Bt.middleCols((t + 1) * B + r.lo, r.size()).array())
+              .matrix();
       bt.middleCols(r.lo, r.size()).noalias() = etrans * w;
     }
     // d_t = sum_i beta_t(i);  beta-tilde_t = beta_t / d_t;  u_t = sum_j alpha-hat_t(j) beta-tilde_t(j)
@@ -184,8 +187,8 @@ void crf_backward_scaled(const CrfExpScores& x, CrfScaledLattice& lat) {
   }
 }
 
-CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws,
-                                     bool with_backward, CrfExpScores* x_out) {
+CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws, bool with_backward,
+                                     CrfExpScores* x_out) {
   const Index L = s.L, T = emit.cols();
   const CrfExpScores x = crf_make_exp_scores(s, CrfWorkspace::grow(ws.exp_scores, crf_exp_scores_size(L)));
   if (x_out != nullptr) *x_out = x;
@@ -200,8 +203,9 @@ real crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws) {
   const CrfScaledLattice lat = crf_scaled_sentence(emit, s, ws, false);
   if (lat.ok[0]) return static_cast<real>(lat.log_z[0]);
   const auto n = static_cast<std::size_t>(emit.rows() * emit.cols());
-  return crf_forward_log(emit, s, CrfColsMut(CrfWorkspace::grow(ws.alpha, n), emit.rows(), emit.cols(),
-                                             Eigen::OuterStride<>(emit.rows())));
+  return crf_forward_log(
+      emit, s,
+      CrfColsMut(CrfWorkspace::grow(ws.alpha, n), emit.rows(), emit.cols(), Eigen::OuterStride<>(emit.rows())));
 }
 
 }  // namespace medner

@@ -20,9 +20,9 @@ namespace medner {
 // factor is exactly 1 and nothing overflows; forbidden (-inf) entries become exactly 0.
 struct CrfExpScores {
   Index L = 0;
-  const real* trans = nullptr;  // L x L: exp(trans(i, j) - trans_max)
-  const real* start = nullptr;  // L: exp(start(j) - start_max)
-  const real* end = nullptr;    // L: exp(end(j) - end_max)
+  const real* trans = nullptr;                     // L x L: exp(trans(i, j) - trans_max)
+  const real* start = nullptr;                     // L: exp(start(j) - start_max)
+  const real* end = nullptr;                       // L: exp(end(j) - end_max)
   real trans_max = 0, start_max = 0, end_max = 0;  // 0 when every entry is -inf
   Eigen::Map<const Matrix> trans_m() const { return {trans, L, L}; }
   Eigen::Map<const Vector> start_v() const { return {start, L}; }
@@ -42,16 +42,16 @@ inline const real kCrfScaleMin = std::sqrt(std::sqrt(std::numeric_limits<real>::
 // overlap are needed only for the backward recursion.
 struct CrfScaledLattice {
   Index L = 0, T = 0, B = 0;
-  const int* lengths = nullptr;   // B, each in [0, T]
-  real* eemit = nullptr;          // L x TB: exp(emit(j, t) - max_j emit(j, t)); 0 on padding
-  real* alpha = nullptr;          // L x TB: alpha-hat_t, each column sums to 1; 0 on padding
-  real* beta = nullptr;           // L x TB: beta-tilde_t, each column sums to 1; 0 on padding
-  real* fscale = nullptr;         // TB: c_t, the sum of alpha_t before normalising
-  real* bscale = nullptr;         // TB: d_t, the sum of beta_t before normalising
-  real* overlap = nullptr;        // TB: u_t = sum_j alpha-hat_t(j) beta-tilde_t(j)
-  real* work = nullptr;           // L x B scratch of the backward recursion
-  double* log_z = nullptr;        // B: log Z of each sentence (valid where ok)
-  unsigned char* ok = nullptr;    // B: 0 where the scaled numbers underflowed (use log space)
+  const int* lengths = nullptr;  // B, each in [0, T]
+  real* eemit = nullptr;         // L x TB: exp(emit(j, t) - max_j emit(j, t)); 0 on padding
+  real* alpha = nullptr;         // L x TB: alpha-hat_t, each column sums to 1; 0 on padding
+  real* beta = nullptr;          // L x TB: beta-tilde_t, each column sums to 1; 0 on padding
+  real* fscale = nullptr;        // TB: c_t, the sum of alpha_t before normalising
+  real* bscale = nullptr;        // TB: d_t, the sum of beta_t before normalising
+  real* overlap = nullptr;       // TB: u_t = sum_j alpha-hat_t(j) beta-tilde_t(j)
+  real* work = nullptr;          // L x B scratch of the backward recursion
+  double* log_z = nullptr;       // B: log Z of each sentence (valid where ok)
+  unsigned char* ok = nullptr;   // B: 0 where the scaled numbers underflowed (use log space)
 
   Index col(Index t, Index b) const { return t * B + b; }
   Index len(Index b) const { return lengths[b]; }
@@ -70,8 +70,8 @@ void crf_backward_scaled(const CrfExpScores& x, CrfScaledLattice& lat);
 // One sentence (emit: L x T, T >= 1) as a B = 1 lattice in ws.scaled, with_backward: beta too;
 // the exp scores it used go to *x if given. lat.ok[0] == 0 means the scaled numbers underflowed:
 // use the log-space functions instead.
-CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws,
-                                     bool with_backward, CrfExpScores* x = nullptr);
+CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws, bool with_backward,
+                                     CrfExpScores* x = nullptr);
 // log Z of one sentence: scaled, or in log space (in ws.alpha) where that underflows.
 real crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws);
 

@@ -34,9 +34,7 @@ inline RefLattice ref_lattice(const Matrix& emit, const Matrix& trans, const Mat
 }
 
 // P(y_t = j) = exp(alpha_t(j) + beta_t(j) - log Z)
-inline Matrix ref_marginals(const RefLattice& r) {
-  return (r.alpha.array() + r.beta.array() - r.log_z).exp().matrix();
-}
+inline Matrix ref_marginals(const RefLattice& r) { return (r.alpha.array() + r.beta.array() - r.log_z).exp().matrix(); }
 
 struct RefGrads {
   Matrix demit, dtrans, dstart, dend;
@@ -86,12 +84,14 @@ inline RefDouble ref_double(const Matrix& emit_f, const CrfScores& s) {
   // alpha_0 = start + emit_0;  alpha_t(j) = emit(j, t) + lse_i(alpha_{t-1}(i) + trans(i, j))
   r.alpha.col(0) = start.matrix() + emit.col(0);
   for (Index t = 1; t < T; ++t)
-    for (Index j = 0; j < L; ++j) r.alpha(j, t) = emit(j, t) + lse_double(r.alpha.col(t - 1).array() + r.trans.col(j).array());
+    for (Index j = 0; j < L; ++j)
+      r.alpha(j, t) = emit(j, t) + lse_double(r.alpha.col(t - 1).array() + r.trans.col(j).array());
   // beta_{T-1} = end;  beta_t(i) = lse_j(trans(i, j) + emit(j, t+1) + beta_{t+1}(j))
   r.beta.col(T - 1) = end.matrix();
   for (Index t = T - 2; t >= 0; --t)
     for (Index i = 0; i < L; ++i)
-      r.beta(i, t) = lse_double(r.trans.row(i).transpose().array() + emit.col(t + 1).array() + r.beta.col(t + 1).array());
+      r.beta(i, t) =
+          lse_double(r.trans.row(i).transpose().array() + emit.col(t + 1).array() + r.beta.col(t + 1).array());
   r.log_z = lse_double(r.alpha.col(T - 1).array() + end);
   return r;
 }
