@@ -89,7 +89,7 @@ real crf_log_partition(const CrfMatrix& emissions, const CrfMatrix& trans, const
   CrfWorkspace local;
   CrfWorkspace& w = ws != nullptr ? *ws : local;
   const CrfCols e = sentence(emissions);
-  return crf_log_z(e, scores(w, emissions, trans, start, end, constraints), w);
+  return static_cast<real>(crf_log_z(e, scores(w, emissions, trans, start, end, constraints), w));
 }
 
 std::vector<int> crf_viterbi(const CrfMatrix& emissions, const CrfMatrix& trans, const CrfMatrix& start,

@@ -199,9 +199,9 @@ CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, Cr
   return lat;
 }
 
-real crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws) {
+double crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws) {
   const CrfScaledLattice lat = crf_scaled_sentence(emit, s, ws, false);
-  if (lat.ok[0]) return static_cast<real>(lat.log_z[0]);
+  if (lat.ok[0]) return lat.log_z[0];
   const auto n = static_cast<std::size_t>(emit.rows() * emit.cols());
   return crf_forward_log(
       emit, s,

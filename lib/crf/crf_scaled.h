@@ -72,7 +72,8 @@ void crf_backward_scaled(const CrfExpScores& x, CrfScaledLattice& lat);
 // use the log-space functions instead.
 CrfScaledLattice crf_scaled_sentence(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws, bool with_backward,
                                      CrfExpScores* x = nullptr);
-// log Z of one sentence: scaled, or in log space (in ws.alpha) where that underflows.
-real crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws);
+// log Z of one sentence: scaled (summed in double), or in log space (in ws.alpha) where that
+// underflows.
+double crf_log_z(const CrfCols& emit, const CrfScores& s, CrfWorkspace& ws);
 
 }  // namespace medner
