@@ -1,6 +1,7 @@
 // Running one measurement of a benchmark in a forked child process, so that its peak resident
 // memory (ru_maxrss from wait4) is its own and the parent never starts OpenMP (a forked libgomp
 // thread pool is not usable). The child's results come back as "key value" lines through a pipe.
+// Also the clocks: process CPU time, and a log sink that notes when training starts and ends.
 // Shared by medner_bench and label_sweep.
 #pragma once
 
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
+#include <streambuf>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -24,6 +27,36 @@ using Clock = std::chrono::steady_clock;
 using Results = std::map<std::string, double>;
 
 inline double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+inline double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// A log sink that notes the wall and CPU clocks when the trainer logs its "data:" line (just
+// before the first step) and its first "epoch" line (after the epoch and its dev evaluation), so
+// the CPU time of the training steps can be told apart from loading the corpus and embeddings.
+class LogClock : public std::streambuf {
+ public:
+  double wall_start = -1, cpu_start = -1, wall_end = -1, cpu_end = -1;
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return 0;
+    line_ += static_cast<char>(c);
+    if (c == '\n') {
+      const double wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+      if (line_.rfind("data:", 0) == 0) wall_start = wall, cpu_start = cpu_seconds();
+      if (line_.rfind("epoch", 0) == 0 && wall_end < 0) wall_end = wall, cpu_end = cpu_seconds();
+      line_.clear();
+    }
+    return c;
+  }
+
+ private:
+  std::string line_;
+};
 
 struct ChildResult {
   Results values;

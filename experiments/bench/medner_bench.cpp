@@ -155,11 +155,6 @@ BatchStats stats_from(const Results& r, const std::string& p) {
 
 // ---- GEMM ceiling
 
-double cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 real* aligned64(real* p) {
   const auto a = reinterpret_cast<std::uintptr_t>(p);
@@ -216,30 +211,6 @@ double gemm_gflops(const GemmShape& g, int threads, double min_seconds) {
 }
 
 // ---- training and tagging
-
-// A log sink that notes the wall and CPU clocks when the trainer logs its "data:" line (just
-// before the first step) and its first "epoch" line (after the epoch and its dev evaluation), so
-// the CPU time of the training steps can be told apart from loading the corpus and embeddings.
-class LogClock : public std::streambuf {
- public:
-  double wall_start = -1, cpu_start = -1, wall_end = -1, cpu_end = -1;
-
- protected:
-  int overflow(int c) override {
-    if (c == traits_type::eof()) return 0;
-    line_ += static_cast<char>(c);
-    if (c == '\n') {
-      const double wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-      if (line_.rfind("data:", 0) == 0) wall_start = wall, cpu_start = cpu_seconds();
-      if (line_.rfind("epoch", 0) == 0 && wall_end < 0) wall_end = wall, cpu_end = cpu_seconds();
-      line_.clear();
-    }
-    return c;
-  }
-
- private:
-  std::string line_;
-};
 
 long encoded_tokens(const std::string& path) {
   long n = 0;
