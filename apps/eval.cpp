@@ -24,14 +24,17 @@ constexpr const char* kUsage =
     "  (add --train TRAIN to split the scores into mentions seen / unseen in it,\n"
     "   --errors FILE to list every false positive and false negative)\n"
     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
-    "  medner-eval --stats FILE...\n\n"
-    "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.";
+    "  medner-eval --stats FILE...\n"
+    "  medner-eval --convert IN OUT --to conll|hf|pubtator\n\n"
+    "Files are CoNLL, or by their names Hugging Face JSON lines (*.jsonl, *.json)\n"
+    "or PubTator (*.pubtator, *.pubtator.txt). FILE '-' reads stdin (CoNLL).\n"
+    "Exit codes: 0 ok, 1 bad input, 2 usage error.";
 
 // --model M --data FILE: tag the gold file, write the predictions (--out), score them.
 medner::EvalOutput score_model(const medner::EvalArgs& a) {
   using namespace medner;
   TrainedModel model = load_trained_model(a.model);
-  Corpus data = read_eval_corpus(a.data);
+  Corpus data = read_eval_corpus(a.data, eval_read_options(a));
   Corpus pred = data;
   std::vector<std::vector<std::string>> tags = tag_corpus(model, data, a.threads);
   for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
@@ -52,7 +55,7 @@ int main(int argc, char** argv) {
     o.positional_help("[FILE...]");
     const std::vector<OptionInfo> infos = option_infos(eval_options());
     add_table_options(o, infos);
-    o.add_options()("files", "files for --stats and --compare", cxxopts::value<std::vector<std::string>>())(
+    o.add_options()("files", "files for --stats, --compare and --convert", cxxopts::value<std::vector<std::string>>())(
         "h,help", "print this help");
     o.parse_positional({"files"});
     cxxopts::ParseResult r = o.parse(argc, argv);
@@ -68,6 +71,13 @@ int main(int argc, char** argv) {
     std::unique_ptr<AtomicWriter> errors;
     if (!args.errors.empty()) errors = std::make_unique<AtomicWriter>(args.errors);
     const EvalOutput out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);
+    if (args.mode == EvalMode::Convert && args.files[1] != "-") {
+      AtomicWriter w(args.files[1]);
+      w.stream() << out.converted;
+      w.commit();
+    } else if (args.mode == EvalMode::Convert) {
+      std::cout << out.converted;
+    }
     if (errors) {
       errors->stream() << out.errors;
       errors->commit();
