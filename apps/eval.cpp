@@ -25,9 +25,10 @@ constexpr const char* kUsage =
     "   --errors FILE to list every false positive and false negative)\n"
     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
     "  medner-eval --stats FILE...\n"
-    "  medner-eval --convert IN OUT --to conll|hf|pubtator\n\n"
-    "Files are CoNLL, or by their names Hugging Face JSON lines (*.jsonl, *.json)\n"
-    "or PubTator (*.pubtator, *.pubtator.txt). FILE '-' reads stdin (CoNLL).\n"
+    "  medner-eval --convert IN OUT --to conll|hf|pubtator|bioc\n\n"
+    "Files are CoNLL, or by their names BioC JSON (*.bioc.json), Hugging Face JSON\n"
+    "lines (*.jsonl, *.json) or PubTator (*.pubtator, *.pubtator.txt). FILE '-'\n"
+    "reads stdin (CoNLL).\n"
     "Exit codes: 0 ok, 1 bad input, 2 usage error.";
 
 // --model M --data FILE: tag the gold file, write the predictions (--out), score them.

@@ -1,6 +1,7 @@
 #include "data/corpus_format.h"
 
 #include "core/error.h"
+#include "data/bioc_json.h"
 #include "data/hf_json.h"
 #include "data/pubtator.h"
 
@@ -41,6 +42,7 @@ CorpusFormat corpus_format_of(const std::string& path) {
   std::string lower = path;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ends_with(lower, ".bioc.json")) return CorpusFormat::Bioc;
   if (ends_with(lower, ".jsonl") || ends_with(lower, ".json")) return CorpusFormat::Hf;
   if (ends_with(lower, ".pubtator") || ends_with(lower, ".pubtator.txt")) return CorpusFormat::PubTator;
   return CorpusFormat::Conll;
@@ -50,7 +52,8 @@ CorpusFormat parse_corpus_format(const std::string& name) {
   if (name == "conll") return CorpusFormat::Conll;
   if (name == "hf") return CorpusFormat::Hf;
   if (name == "pubtator") return CorpusFormat::PubTator;
-  throw InputError(fmt::format("expected conll, hf or pubtator, found '{}'", message_excerpt(name)));
+  if (name == "bioc") return CorpusFormat::Bioc;
+  throw InputError(fmt::format("expected conll, hf, pubtator or bioc, found '{}'", message_excerpt(name)));
 }
 
 const char* to_string(CorpusFormat format) {
@@ -58,6 +61,7 @@ const char* to_string(CorpusFormat format) {
     case CorpusFormat::Conll: return "conll";
     case CorpusFormat::Hf: return "hf";
     case CorpusFormat::PubTator: return "pubtator";
+    case CorpusFormat::Bioc: return "bioc";
   }
   return "?";
 }
@@ -67,6 +71,7 @@ Corpus read_corpus_text(std::string text, const std::string& name, CorpusFormat 
   switch (format) {
     case CorpusFormat::Hf: return read_hf_json_text(text, name, options.labels);
     case CorpusFormat::PubTator: return read_pubtator_corpus(text, name, options.log);
+    case CorpusFormat::Bioc: return read_bioc_corpus(text, name, options.log);
     case CorpusFormat::Conll: break;
   }
   return read_conll_text(std::move(text), name);
@@ -100,6 +105,9 @@ void write_corpus(std::ostream& out, const Corpus& corpus, CorpusFormat format, 
       return;
     case CorpusFormat::PubTator:
       write_pubtator(out, pubtator_from_corpus(corpus));
+      return;
+    case CorpusFormat::Bioc:
+      write_bioc_json(out, pubtator_from_corpus(corpus));
       return;
     case CorpusFormat::Conll: break;
   }

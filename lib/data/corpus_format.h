@@ -13,14 +13,14 @@
 
 namespace medner {
 
-enum class CorpusFormat { Conll, Hf, PubTator };
+enum class CorpusFormat { Conll, Hf, PubTator, Bioc };
 
-// By the name, case-insensitively: *.jsonl and *.json are Hugging Face JSON lines (data/hf_json.h),
-// *.pubtator and *.pubtator.txt (BC5CDR's CDR_*.PubTator.txt) PubTator (data/pubtator.h), anything
-// else (and stdin, "-") CoNLL.
+// By the name, case-insensitively: *.bioc.json is BioC JSON (data/bioc_json.h), other *.json and
+// *.jsonl Hugging Face JSON lines (data/hf_json.h), *.pubtator and *.pubtator.txt (BC5CDR's
+// CDR_*.PubTator.txt) PubTator (data/pubtator.h), anything else (and stdin, "-") CoNLL.
 CorpusFormat corpus_format_of(const std::string& path);
 
-// "conll", "hf" or "pubtator"; InputError otherwise.
+// "conll", "hf", "pubtator" or "bioc"; InputError otherwise.
 CorpusFormat parse_corpus_format(const std::string& name);
 const char* to_string(CorpusFormat format);
 
@@ -42,8 +42,8 @@ Corpus read_corpus_files(const std::string& list, const CorpusReadOptions& optio
                          const std::function<void(const Corpus&)>& check = {});
 
 // Writes the corpus so that read_corpus_text reads it back: CoNLL with a -DOCSTART- line before
-// every document when it has more than one (or came from PubTator: `documents`), HF with ids when
-// options.labels is given, PubTator (pubtator.h: write_pubtator).
+// every document when it has more than one (or came from PubTator or BioC: `documents`), HF with
+// ids when options.labels is given, PubTator and BioC from pubtator_from_corpus (pubtator.h).
 void write_corpus(std::ostream& out, const Corpus& corpus, CorpusFormat format, const CorpusReadOptions& options = {},
                   bool documents = false);
 

@@ -21,6 +21,8 @@ struct PubTatorMention {
   std::string text, type;
   std::string id;  // the sixth column ("" if none); later columns (composite parts) are not kept
   int line = 0;
+  std::string where;          // for messages where there is no line (BioC): "f: document 'x', annotation 'y'"
+  bool discontinuous = false;  // BioC: several locations; begin/end span them all
 };
 
 struct PubTatorDocument {
@@ -38,8 +40,17 @@ struct PubTatorDocument {
 // offsets, a type that is empty or holds whitespace, and a file without documents.
 std::vector<PubTatorDocument> read_pubtator_text(const std::string& text, const std::string& name);
 
-// The title's sentences, then the abstract's (each split and tokenized on its own, so that no
-// sentence crosses the join), with offsets into doc.text().
+// A passage of a document: its text and where it starts in the document (code points).
+struct TextPart {
+  std::size_t offset = 0;
+  std::string text;
+};
+
+// The sentences of each part (each split and tokenized on its own, so that no sentence crosses
+// from one to the next), with offsets into the document.
+std::vector<std::vector<Token>> part_sentences(const std::vector<TextPart>& parts);
+
+// The title's sentences, then the abstract's, with offsets into doc.text().
 std::vector<std::vector<Token>> pubtator_sentences(const PubTatorDocument& doc);
 
 // What turning documents into tagged sentences left out.
@@ -47,6 +58,7 @@ struct PubTatorAlignment {
   std::size_t mentions = 0;          // in the documents
   std::size_t off_boundary = 0;      // start or end not at a token boundary, or across sentences
   std::size_t overlapping = 0;       // overlap a mention kept before them (nested, composite parts)
+  std::size_t discontinuous = 0;     // BioC annotations with several locations
   std::vector<std::string> dropped;  // "path:line: mention ... : why", one per left-out mention
 };
 
@@ -57,6 +69,17 @@ struct PubTatorAlignment {
 // is counted in `alignment` and left untagged. corpus.document_names gets the PMIDs.
 Corpus pubtator_corpus(const std::vector<PubTatorDocument>& docs, const std::string& name,
                        PubTatorAlignment* alignment = nullptr);
+
+// The same for documents of any number of parts (BioC passages): name, first line (0 if none),
+// parts in order, mentions with offsets into the document.
+struct AnnotatedDocument {
+  std::string name;
+  int line = 0;
+  std::vector<TextPart> parts;
+  std::vector<PubTatorMention> mentions;
+};
+Corpus annotated_corpus(const std::vector<AnnotatedDocument>& docs, const std::string& name,
+                        PubTatorAlignment* alignment = nullptr);
 
 // If anything was left out and `log` is given: the first few left-out mentions and a summary
 // ("warning: f.pubtator: 2 of 31 mentions not tagged (...)") there.

@@ -38,11 +38,12 @@ struct TokenAt {
 };
 
 std::string mention_label(const std::string& name, const PubTatorMention& m) {
-  return fmt::format("{}:{}: mention {}-{} '{}' ({})", name, m.line, m.begin, m.end, message_excerpt(m.text), m.type);
+  return fmt::format("{}: mention {}-{} '{}' ({})", m.where.empty() ? fmt::format("{}:{}", name, m.line) : m.where,
+                     m.begin, m.end, message_excerpt(m.text), m.type);
 }
 
 // Tags the sentences of one document from its mentions (rules in pubtator.h).
-void tag_document(const PubTatorDocument& doc, const std::vector<std::vector<Token>>& sents,
+void tag_document(const std::vector<PubTatorMention>& mentions, const std::vector<std::vector<Token>>& sents,
                   std::vector<Sentence>& out, const std::string& name, PubTatorAlignment& al) {
   std::map<std::size_t, TokenAt> starts, ends;
   for (std::size_t s = 0; s < sents.size(); ++s)
@@ -51,7 +52,7 @@ void tag_document(const PubTatorDocument& doc, const std::vector<std::vector<Tok
       ends[sents[s][k].end] = {s, k};
     }
   std::vector<const PubTatorMention*> order;
-  for (const PubTatorMention& m : doc.mentions) order.push_back(&m);
+  for (const PubTatorMention& m : mentions) order.push_back(&m);
   std::stable_sort(order.begin(), order.end(), [](const PubTatorMention* a, const PubTatorMention* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->end > b->end;
   });
@@ -63,6 +64,11 @@ void tag_document(const PubTatorDocument& doc, const std::vector<std::vector<Tok
   }
   for (const PubTatorMention* m : order) {
     ++al.mentions;
+    if (m->discontinuous) {
+      ++al.discontinuous;
+      al.dropped.push_back(mention_label(name, *m) + ": has several locations (discontinuous)");
+      continue;
+    }
     auto b = starts.find(m->begin);
     auto e = ends.find(m->end);
     if (b == starts.end() || e == ends.end() || b->second.sentence != e->second.sentence) {
@@ -87,6 +93,20 @@ void tag_document(const PubTatorDocument& doc, const std::vector<std::vector<Tok
 
 }  // namespace
 
+std::vector<std::vector<Token>> part_sentences(const std::vector<TextPart>& parts) {
+  std::vector<std::vector<Token>> out;
+  for (const TextPart& p : parts) {
+    for (std::vector<Token>& sent : tokenize_sentences(p.text)) {
+      for (Token& t : sent) {  // byte offsets stay the part's: a document has no one byte string
+        t.begin += p.offset;
+        t.end += p.offset;
+      }
+      out.push_back(std::move(sent));
+    }
+  }
+  return out;
+}
+
 std::vector<std::vector<Token>> pubtator_sentences(const PubTatorDocument& doc) {
   std::vector<std::vector<Token>> out;
   add_part_sentences(doc.title, 0, 0, out);
@@ -94,36 +114,44 @@ std::vector<std::vector<Token>> pubtator_sentences(const PubTatorDocument& doc) 
   return out;
 }
 
-Corpus pubtator_corpus(const std::vector<PubTatorDocument>& docs, const std::string& name,
-                       PubTatorAlignment* alignment) {
+Corpus annotated_corpus(const std::vector<AnnotatedDocument>& docs, const std::string& name,
+                        PubTatorAlignment* alignment) {
   Corpus corpus;
   corpus.path = name;
   PubTatorAlignment al;
   for (std::size_t d = 0; d < docs.size(); ++d) {
     const std::size_t first = corpus.sentences.size();
-    tag_document(docs[d], pubtator_sentences(docs[d]), corpus.sentences, name, al);
+    tag_document(docs[d].mentions, part_sentences(docs[d].parts), corpus.sentences, name, al);
     for (std::size_t s = first; s < corpus.sentences.size(); ++s) {
       corpus.sentences[s].document = static_cast<int>(d);
       corpus.sentences[s].line = docs[d].line;
       corpus.sentences[s].one_line = true;
     }
-    corpus.document_names.push_back(docs[d].pmid);
+    corpus.document_names.push_back(docs[d].name);
   }
-  if (corpus.sentences.empty())
-    throw InputError(fmt::format("{}:1: no tokens in any title or abstract", name));
+  if (corpus.sentences.empty()) throw InputError(fmt::format("{}:1: no tokens in any document", name));
   if (alignment != nullptr) *alignment = std::move(al);
   return corpus;
 }
 
+Corpus pubtator_corpus(const std::vector<PubTatorDocument>& docs, const std::string& name,
+                       PubTatorAlignment* alignment) {
+  std::vector<AnnotatedDocument> annotated;
+  for (const PubTatorDocument& d : docs)
+    annotated.push_back({d.pmid, d.line, {{0, d.title}, {utf8_length(d.title) + 1, d.abstract}}, d.mentions});
+  return annotated_corpus(annotated, name, alignment);
+}
+
 void report_alignment(const PubTatorAlignment& al, const std::string& name, std::ostream* log) {
-  const std::size_t left = al.off_boundary + al.overlapping;
+  const std::size_t left = al.off_boundary + al.overlapping + al.discontinuous;
   if (log == nullptr || left == 0) return;
   constexpr std::size_t kListed = 10;
   for (std::size_t i = 0; i < al.dropped.size() && i < kListed; ++i) *log << "warning: " << al.dropped[i] << "\n";
   if (al.dropped.size() > kListed) *log << "warning: ... and " << al.dropped.size() - kListed << " more\n";
   *log << fmt::format("warning: {}: {} of {} mentions not tagged ({} not on token boundaries or across sentences, "
-                      "{} overlapping another); see docs/file-formats.md\n",
-                      name, left, al.mentions, al.off_boundary, al.overlapping)
+                      "{} overlapping another{}); see docs/file-formats.md\n",
+                      name, left, al.mentions, al.off_boundary, al.overlapping,
+                      al.discontinuous > 0 ? fmt::format(", {} discontinuous", al.discontinuous) : "")
        << std::flush;
 }
 

@@ -33,8 +33,8 @@ OptionTable<EvalArgs> make_eval_options() {
            "predictions: alone, a conlleval-format file (token [columns] gold predicted); with --gold, a CoNLL "
            "file (token [columns] predicted)"),
       path("gold", &A::gold,
-           "gold file (CoNLL: token [columns] tag; *.jsonl/*.json: Hugging Face JSON lines) with the same tokens as "
-           "--pred"),
+           "gold file (CoNLL: token [columns] tag; or by the name Hugging Face JSON lines, PubTator, BioC JSON: "
+           "docs/file-formats.md) with the same tokens as --pred; two PubTator files are also scored by mention"),
       bool_option<A>("stats", &A::stats, false,
                      "print sentences, tokens, chunks per type, tag scheme and longest sentence of each FILE"),
       parsed_option<A>("format", &A::format, "text", "report format: text (conlleval's layout), markdown or json",
@@ -58,9 +58,9 @@ OptionTable<EvalArgs> make_eval_options() {
                      "label names of Hugging Face files whose ner_tags are ids: B-X,I-X,... in id order, or a "
                      "dataset_info.json / label.json file; --convert --to hf then writes ids"),
       bool_option<A>("convert", &A::convert, false,
-                     "convert FILE IN (format by its name: *.jsonl/*.json Hugging Face, *.pubtator PubTator, else "
-                     "CoNLL) to FILE OUT ('-': stdout) in the format of --to"),
-      parsed_option<A>("to", &A::to, "conll", "with --convert: the output format, conll, hf or pubtator",
+                     "convert FILE IN (format by its name: *.bioc.json BioC JSON, *.jsonl/*.json Hugging Face, "
+                     "*.pubtator PubTator, else CoNLL) to FILE OUT ('-': stdout) in the format of --to"),
+      parsed_option<A>("to", &A::to, "conll", "with --convert: the output format, conll, hf, pubtator or bioc (BioC JSON)",
                        parse_corpus_format),
       int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)", kMaxThreads),
       bool_option<A>("compare", &A::compare, false,
@@ -101,7 +101,7 @@ EvalMode convert_mode(const EvalArgs& a, const ConfigMap& given) {
       throw UsageError(std::string("--convert takes two FILEs, IN and OUT, and --to; it cannot be combined with --") + o);
   if (a.files.size() != 2)
     throw UsageError("--convert needs two FILEs (IN and OUT), got " + std::to_string(a.files.size()));
-  if (!given_option(given, "to")) throw UsageError("--convert needs --to conll, hf or pubtator");
+  if (!given_option(given, "to")) throw UsageError("--convert needs --to conll, hf, pubtator or bioc");
   return EvalMode::Convert;
 }
 
@@ -182,14 +182,15 @@ std::string compare(const EvalArgs& a) {
   return format_significance(r, path_a, path_b, a.format);
 }
 
-// --convert IN OUT --to FORMAT: the text of OUT. CoNLL output from PubTator keeps the documents
-// as -DOCSTART- lines; HF output writes ids when --labels is given.
+// --convert IN OUT --to FORMAT: the text of OUT. CoNLL output from PubTator or BioC keeps the
+// documents as -DOCSTART- lines; HF output writes ids when --labels is given.
 std::string convert(const EvalArgs& a) {
   const CorpusReadOptions options = eval_read_options(a);
   const std::string& in = a.files[0];
   const Corpus corpus = read_eval_corpus(in, options);
   std::ostringstream out;
-  const bool documents = in != kStdin && corpus_format_of(in) == CorpusFormat::PubTator;
+  const CorpusFormat from = in == kStdin ? CorpusFormat::Conll : corpus_format_of(in);
+  const bool documents = from == CorpusFormat::PubTator || from == CorpusFormat::Bioc;
   write_corpus(out, corpus, a.to, options, documents);
   return std::move(out).str();
 }

@@ -33,8 +33,8 @@ OptionTable<T> make_train_options() {
   };
   OptionTable<T> t = {
       path("train", &T::train,
-           "training data (CoNLL; *.jsonl/*.json: Hugging Face datasets JSON lines); several files as A,B (e.g. "
-           "train + dev)"),
+           "training data (CoNLL; by the name *.jsonl/*.json Hugging Face JSON lines, *.pubtator PubTator, "
+           "*.bioc.json BioC JSON: docs/file-formats.md); several files as A,B (e.g. train + dev)"),
       path("dev", &T::dev, "development data for early stopping (a format as --train)"),
       path("test", &T::test, "optional test data, scored with the best model at the end"),
       not_stored(text_option<T>("labels", OptionKind::String, &T::labels, "",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The corpus formats end to end: medner-eval --convert between CoNLL, Hugging Face JSON lines and
-# PubTator (round trips reproduce the files), training on HF (ids + --labels) with PubTator dev
+# The corpus formats end to end: medner-eval --convert between CoNLL, Hugging Face JSON lines,
+# PubTator and BioC JSON (round trips reproduce the files), training on HF (ids + --labels) with PubTator dev
 # data, medner-tag reading and writing HF and PubTator (offsets index the documents' text),
 # mention-level PubTator scores checked against a computation written here, and errors.
 # Usage (from the repository root): bash tests/cli/formats_cli.sh BIN_DIR
@@ -37,6 +37,24 @@ check "convert to pubtator" "[ $? -eq 0 ] && head -1 '$dir/docs.pubtator' | grep
 eval_ --convert "$dir/docs.pubtator" "$dir/docs_back.tsv" --to conll 2>"$dir/err"
 check "CoNLL -> PubTator -> CoNLL reproduces the file" "cmp -s '$dir/docs.tsv' '$dir/docs_back.tsv'"
 check "no alignment warnings" "[ ! -s '$dir/err' ]"
+
+# CoNLL -> BioC JSON -> CoNLL, and the BioC file is JSON whose offsets index the passages.
+eval_ --convert "$dir/docs.tsv" "$dir/docs.bioc.json" --to bioc
+check "convert to bioc" "[ $? -eq 0 ]"
+eval_ --convert "$dir/docs.bioc.json" "$dir/docs_bioc.tsv" --to conll
+check "CoNLL -> BioC -> CoNLL reproduces the file" "cmp -s '$dir/docs.tsv' '$dir/docs_bioc.tsv'"
+python3 - "$dir/docs.bioc.json" <<'PY' || fail=1
+import json, sys
+n = 0
+for d in json.load(open(sys.argv[1], encoding="utf-8"))["documents"]:
+    for p in d["passages"]:
+        for a in p["annotations"]:
+            loc = a["locations"][0]
+            n += 1
+            if p["text"][loc["offset"] - p["offset"]:][:loc["length"]] != a["text"]:
+                print("FAIL: bioc offsets", a); sys.exit(1)
+if n != 4: print("FAIL: bioc annotations", n); sys.exit(1)
+PY
 
 # Training on HF ids with PubTator dev and test data.
 "$bin/medner-train" --train "$dir/ids.jsonl" --labels "$labels" --dev "$dir/docs.pubtator" --test "$dir/docs.pubtator" \
