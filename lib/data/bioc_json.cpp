@@ -52,9 +52,10 @@ PubTatorMention read_annotation(const json& a, const Passage& p, const std::stri
     const std::string at = fmt::format("{}, location {}", where, i + 1);
     const auto off = member(locations[i], "offset", &json::is_number_unsigned, "a number >= 0", at).get<std::size_t>();
     const auto len = member(locations[i], "length", &json::is_number_unsigned, "a number >= 0", at).get<std::size_t>();
-    if (len == 0 || off < p.offset || off + len > p.offset + p.chars.size())
-      throw InputError(fmt::format("{}: offsets {}-{} are outside its passage ({}-{})", at, off, off + len, p.offset,
-                                   p.offset + p.chars.size()));
+    // Written without off + len, which a huge offset would wrap around.
+    if (len == 0 || off < p.offset || len > p.chars.size() || off - p.offset > p.chars.size() - len)
+      throw InputError(fmt::format("{}: offsets {} (length {}) are outside its passage ({}-{})", at, off, len,
+                                   p.offset, p.offset + p.chars.size()));
     joined += (i ? " " : "") + utf8_encode(std::u32string_view(p.chars).substr(off - p.offset, len));
     m.begin = i == 0 ? off : std::min(m.begin, off);
     m.end = std::max(m.end, off + len);
@@ -79,6 +80,8 @@ AnnotatedDocument read_document(const json& d, const std::string& where) {
     const std::string text = member(passages[i], "text", &json::is_string, "a string; sentence-level BioC is not read",
                                     pw).get<std::string>();
     if (!utf8_valid(text)) throw InputError(pw + ": invalid UTF-8 in the text");
+    constexpr std::size_t kMaxOffset = std::size_t{1} << 40;  // far past any text; keeps offset sums exact
+    if (p.offset > kMaxOffset) throw InputError(fmt::format("{}: offset {} is too large", pw, p.offset));
     if (p.offset < end)
       throw InputError(fmt::format("{}: offset {} is before the end of the passage before it ({})", pw, p.offset, end));
     p.chars = utf8_decode(text);

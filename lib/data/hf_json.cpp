@@ -32,7 +32,12 @@ const char* json_kind(const json& v) {
   return "a number";
 }
 
-bool has_space(const std::string& s) { return s.find_first_of(" \t\n\r") != std::string::npos; }
+// Whitespace would split the token in CoNLL; control characters (NUL, CR) the CoNLL reader refuses.
+bool has_space(const std::string& s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return true;
+  return false;
+}
 
 std::vector<std::string> label_names(const json& v, const std::string& spec);
 
@@ -87,7 +92,7 @@ Sentence hf_sentence(const json& v, const std::string& where, const std::vector<
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const json& t = tokens[k];
     if (!t.is_string() || t.get<std::string>().empty() || has_space(t.get<std::string>()))
-      throw InputError(fmt::format("{}: token {}: expected a non-empty string without whitespace, found {}", where,
+      throw InputError(fmt::format("{}: token {}: expected a non-empty string without whitespace or control characters, found {}", where,
                                    k + 1, excerpt(t)));
     s.tokens.push_back(t.get<std::string>());
     const json& g = tags[k];

@@ -70,7 +70,7 @@ TEST_CASE("bioc json: passages tokenized apart, mentions aligned by the PubTator
 
 TEST_CASE("bioc json: errors name the document, passage and annotation") {
   CHECK(read_error(collection(", " + annotation("6", "Disease", "tumours", 70, 7))) ==
-        "c.bioc.json: document 1 '17', passage 3, annotation '6', location 1: offsets 70-77 are outside its passage "
+        "c.bioc.json: document 1 '17', passage 3, annotation '6', location 1: offsets 70 (length 7) are outside its passage "
         "(50-74)");
   CHECK(read_error(collection(", " + annotation("7", "Disease", "tumors", 67, 7))) ==
         "c.bioc.json: document 1 '17', passage 3, annotation '7': text 'tumors' differs from the text at 67-74, "

@@ -76,7 +76,9 @@ TEST_CASE("hf json: bad lines get path:line errors that say what was expected an
   CHECK(read_error("{\"tokens\": [\"a\"]}") == "d.jsonl:1: expected a list \"ner_tags\", found none");
   CHECK(read_error("{\"tokens\": \"a\", \"ner_tags\": []}") == "d.jsonl:1: expected a list \"tokens\", found a string");
   CHECK(read_error("{\"tokens\": [\"a b\"], \"ner_tags\": [\"O\"]}") ==
-        "d.jsonl:1: token 1: expected a non-empty string without whitespace, found \"a b\"");
+        "d.jsonl:1: token 1: expected a non-empty string without whitespace or control characters, found \"a b\"");
+  CHECK(read_error("{\"tokens\": [\"a\\u0000\"], \"ner_tags\": [\"O\"]}") ==
+        "d.jsonl:1: token 1: expected a non-empty string without whitespace or control characters, found \"a\\u0000\"");
   CHECK(read_error("{\"tokens\": [\"a\"], \"ner_tags\": [\"X-Gene\"]}").rfind("d.jsonl:1: ", 0) == 0);
   CHECK(read_error("{\"tokens\": [\"a\"], \"ner_tags\": [true]}") ==
         "d.jsonl:1: tag 1: expected a tag name or a label id, found true");
