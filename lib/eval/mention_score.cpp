@@ -76,15 +76,15 @@ std::string format_mention_scores(const MentionScores& m, ReportFormat format) {
   std::string out;
   switch (format) {
     case ReportFormat::Text:
-      out = fmt::format("\nPubTator mentions (exact PMID, start, end and type; BioCreative CDR), {} documents:\n",
-                        m.documents);
+      out = fmt::format("\nPubTator mentions (exact PMID, start, end and type; BioCreative CDR), {} document{}:\n",
+                        m.documents, m.documents == 1 ? "" : "s");
       out += text_row("all (micro)", m.overall);
       for (const auto& [type, c] : m.types) out += text_row(type, c);
       return out;
     case ReportFormat::Markdown:
-      out = fmt::format("\n### PubTator mentions (exact offsets and type), {} documents\n\n"
+      out = fmt::format("\n### PubTator mentions (exact offsets and type), {} document{}\n\n"
                         "| type | precision | recall | F1 | correct | predicted | gold |\n|---|---|---|---|---|---|---|\n",
-                        m.documents);
+                        m.documents, m.documents == 1 ? "" : "s");
       for (const auto& [type, c] : m.types)
         out += fmt::format("| {} | {:.2f} | {:.2f} | {:.2f} | {} | {} | {} |\n", markdown_cell(type), c.precision(),
                            c.recall(), c.f1(), c.correct, c.predicted, c.gold);
