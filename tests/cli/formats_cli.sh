@@ -76,6 +76,8 @@ PY
 awk -v RS= 'NR <= 20 { s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); s = s (i > 1 ? " " : "") f[1] } print s }' \
   "$dir/train.tsv" > "$dir/in.txt"
 eval_ --convert "$dir/train.tsv" "$dir/gold.pubtator" --to pubtator
+# ... and a document with multi-byte text in title and abstract (offsets are code points).
+printf '99|t|Naïve β-blocker use in “ataxia-telangiectasia” 😀 patients\n99|a|Zürich: colorectal cancer and µg doses of β-carotene. Breast cancer too.\n99\t66\t83\tcolorectal cancer\tDisease\n\n' >> "$dir/gold.pubtator"
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/gold.pubtator" --input-format pubtator --output-format pubtator > "$dir/pred.pubtator"
 check "tag pubtator -> pubtator" "[ $? -eq 0 ]"
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" --output-format pubtator > "$dir/text.pubtator"
