@@ -115,6 +115,8 @@ std::vector<AnnotatedDocument> read_bioc_json_text(const std::string& text, cons
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) line += text[i] == '\n';
     throw InputError(fmt::format("{}:{}: expected a BioC JSON collection, found invalid JSON (byte {})", name, line,
                                  e.byte));
+  } catch (const json::exception&) {  // out_of_range 406, a number too large for a double (fuzz_formats)
+    throw InputError(name + ": expected a BioC JSON collection, found invalid JSON (a number out of range)");
   }
   const json& docs = member(root, "documents", &json::is_array, "a list of documents", name);
   std::vector<AnnotatedDocument> out;
