@@ -90,7 +90,9 @@ Corpus read_pubtator_corpus(const std::string& text, const std::string& name, st
 
 // PubTator documents of a tagged corpus: per document (Sentence::document) the first sentence is
 // the title and the others, joined by spaces, the abstract; tokens joined by spaces; the
-// mentions are the chunks of the tags. PMIDs from corpus.document_names, else 1, 2, ...
+// mentions are the chunks of the tags. PMIDs from corpus.document_names where PubTator can carry
+// them (non-empty, no whitespace, control characters or '|': a BioC id may be anything), else the
+// document's number, 1, 2, ...
 std::vector<PubTatorDocument> pubtator_from_corpus(const Corpus& corpus);
 
 // The documents as read_pubtator_text reads them; the id column only where a mention has one.

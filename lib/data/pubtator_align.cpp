@@ -162,6 +162,18 @@ Corpus read_pubtator_corpus(const std::string& text, const std::string& name, st
   return corpus;
 }
 
+namespace {
+
+// A name PubTator can carry as a PMID: something before '|t|' and the first tab of a mention line.
+bool valid_pmid(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '|') return false;
+  return true;
+}
+
+}  // namespace
+
 std::vector<PubTatorDocument> pubtator_from_corpus(const Corpus& corpus) {
   std::vector<PubTatorDocument> docs;
   for (std::size_t i = 0; i < corpus.sentences.size(); ++i) {
@@ -170,7 +182,8 @@ std::vector<PubTatorDocument> pubtator_from_corpus(const Corpus& corpus) {
     if (first) {
       PubTatorDocument& d = docs.emplace_back();
       const auto doc = static_cast<std::size_t>(s.document);
-      d.pmid = doc < corpus.document_names.size() ? corpus.document_names[doc] : std::to_string(docs.size());
+      const bool named = doc < corpus.document_names.size() && valid_pmid(corpus.document_names[doc]);
+      d.pmid = named ? corpus.document_names[doc] : std::to_string(docs.size());
     }
     PubTatorDocument& d = docs.back();
     std::string& part = first ? d.title : d.abstract;

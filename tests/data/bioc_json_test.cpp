@@ -89,6 +89,17 @@ TEST_CASE("bioc json: errors name the document, passage and annotation") {
         "c.bioc.json: document 1 '1', passage 2: offset 6 is before the end of the passage before it (7)");
 }
 
+TEST_CASE("bioc json: ids PubTator cannot carry become document numbers in PubTator output") {
+  std::ostringstream out;
+  write_corpus(out,
+               read_corpus_text("{\"documents\": [{\"id\": \"a|b\", \"passages\": [{\"offset\": 0, \"text\": \"x\"}]}, "
+                                "{\"id\": \"\", \"passages\": [{\"offset\": 0, \"text\": \"y\"}]}, {\"id\": \"PMC7\", "
+                                "\"passages\": [{\"offset\": 0, \"text\": \"z\"}]}]}",
+                                "ids.bioc.json", CorpusFormat::Bioc),
+               CorpusFormat::PubTator);
+  CHECK(out.str() == "1|t|x\n1|a|\n\n2|t|y\n2|a|\n\nPMC7|t|z\nPMC7|a|\n\n");
+}
+
 TEST_CASE("bioc json: CoNLL -> BioC -> CoNLL reproduces the file") {
   const std::string conll =
       "-DOCSTART-\tO\n\n"
