@@ -31,20 +31,20 @@ constexpr const char* kUsage =
     "reads stdin (CoNLL).\n"
     "Exit codes: 0 ok, 1 bad input, 2 usage error.";
 
-// --model M --data FILE: tag the gold file, write the predictions (--out), score them.
+// --model M --data FILE: tag the gold file, write the predictions (--out), score them (by mention
+// too for PubTator data).
 medner::EvalOutput score_model(const medner::EvalArgs& a) {
   using namespace medner;
   TrainedModel model = load_trained_model(a.model);
-  Corpus data = read_eval_corpus(a.data, eval_read_options(a));
-  Corpus pred = data;
-  std::vector<std::vector<std::string>> tags = tag_corpus(model, data, a.threads);
-  for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
+  const ModelData data = read_model_data(a);
+  std::string predictions;
+  EvalOutput out = score_model_tags(a, data, tag_corpus(model, data.gold, a.threads), &predictions);
   if (!a.out.empty()) {
     AtomicWriter w(a.out);
-    write_conlleval(w.stream(), data, pred);
+    w.stream() << predictions;
     w.commit();
   }
-  return eval_score_report(a, data, pred);
+  return out;
 }
 
 }  // namespace

@@ -95,6 +95,12 @@ Corpus read_pubtator_corpus(const std::string& text, const std::string& name, st
 // document's number, 1, 2, ...
 std::vector<PubTatorDocument> pubtator_from_corpus(const Corpus& corpus);
 
+// The documents with their mentions replaced by the chunks of `tags`, the tags of the documents'
+// sentences in order (pubtator_sentences; as pubtator_corpus numbers them), at offsets into each
+// document's text: predictions for PubTator gold. InternalError when the counts differ.
+std::vector<PubTatorDocument> pubtator_tagged(const std::vector<PubTatorDocument>& docs,
+                                              const std::vector<std::vector<std::string>>& tags);
+
 // The documents as read_pubtator_text reads them; the id column only where a mention has one.
 void write_pubtator(std::ostream& out, const std::vector<PubTatorDocument>& docs);
 void write_pubtator_document(std::ostream& out, const PubTatorDocument& doc);

@@ -213,4 +213,30 @@ std::vector<PubTatorDocument> pubtator_from_corpus(const Corpus& corpus) {
   return docs;
 }
 
+std::vector<PubTatorDocument> pubtator_tagged(const std::vector<PubTatorDocument>& docs,
+                                              const std::vector<std::vector<std::string>>& tags) {
+  std::vector<PubTatorDocument> out;
+  std::size_t next = 0;  // sentence index into tags
+  for (const PubTatorDocument& d : docs) {
+    PubTatorDocument& p = out.emplace_back(d);
+    p.mentions.clear();
+    const std::u32string chars = utf8_decode(d.text());
+    for (const std::vector<Token>& sent : pubtator_sentences(d)) {
+      MEDNER_CHECK(next < tags.size() && tags[next].size() == sent.size(),
+                   "pubtator_tagged: sentence {} has {} tokens, the tags are for another corpus", next, sent.size());
+      for (const Span& span : extract_spans(tags[next])) {
+        PubTatorMention m;
+        m.begin = sent[static_cast<std::size_t>(span.begin)].begin;
+        m.end = sent[static_cast<std::size_t>(span.end) - 1].end;
+        m.type = span.type;
+        m.text = utf8_encode(std::u32string_view(chars).substr(m.begin, m.end - m.begin));
+        p.mentions.push_back(std::move(m));
+      }
+      ++next;
+    }
+  }
+  MEDNER_CHECK(next == tags.size(), "pubtator_tagged: {} sentences in the documents, {} tagged", next, tags.size());
+  return out;
+}
+
 }  // namespace medner

@@ -41,7 +41,9 @@ OptionTable<EvalArgs> make_eval_options() {
                        parse_report_format),
       path("model", &A::model, "a model from medner-train: tag --data with it, then score"),
       path("data", &A::data, "gold file (a format as --gold) to tag and score with --model"),
-      path("out", &A::out, "with --model: write the predictions in conlleval's format (token gold predicted)"),
+      path("out", &A::out,
+           "with --model: write the predictions in conlleval's format (token gold predicted), or as PubTator for "
+           "PubTator --data and an --out named *.pubtator"),
       path("train", &A::train,
            "the training file (A,B for several): also score mentions seen and unseen in its gold chunks (same "
            "type and lower-cased text) separately"),
@@ -268,6 +270,39 @@ EvalOutput eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus
   if (!a.errors.empty())
     out.errors = format_errors(collect_errors(gold, pred, train.get()), gold, train.get(), a.format);
   return out;
+}
+
+ModelData read_model_data(const EvalArgs& a) {
+  ModelData d;
+  if (a.data == kStdin || corpus_format_of(a.data) != CorpusFormat::PubTator) {
+    d.gold = read_eval_corpus(a.data, eval_read_options(a));
+    return d;
+  }
+  d.documents = read_pubtator_text(read_text_file(a.data), a.data);
+  PubTatorAlignment alignment;
+  d.gold = pubtator_corpus(d.documents, a.data, &alignment);
+  report_alignment(alignment, a.data, eval_read_options(a).log);
+  return d;
+}
+
+EvalOutput score_model_tags(const EvalArgs& a, const ModelData& data,
+                            const std::vector<std::vector<std::string>>& tags, std::string* out_text) {
+  Corpus pred = data.gold;
+  for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
+  std::ostringstream out;
+  if (data.documents.empty()) {
+    write_conlleval(out, data.gold, pred);
+    *out_text = std::move(out).str();
+    return eval_score_report(a, data.gold, pred);
+  }
+  const std::vector<PubTatorDocument> predicted = pubtator_tagged(data.documents, tags);
+  if (corpus_format_of(a.out) == CorpusFormat::PubTator)
+    write_pubtator(out, predicted);
+  else
+    write_conlleval(out, data.gold, pred);
+  *out_text = std::move(out).str();
+  const MentionScores mentions = score_mentions(data.documents, predicted, a.data, "the predictions");
+  return eval_score_report(a, data.gold, pred, &mentions);
 }
 
 void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred) {

@@ -72,6 +72,20 @@ EvalOutput run_eval(const EvalArgs& args);
 EvalOutput eval_score_report(const EvalArgs& args, const Corpus& gold, const Corpus& pred,
                              const MentionScores* mentions = nullptr);
 
+// --model --data: the gold corpus to tag, and for PubTator data its documents, so that the
+// predictions are scored by mention too and --out can be PubTator.
+struct ModelData {
+  Corpus gold;
+  std::vector<PubTatorDocument> documents;  // empty unless --data is PubTator
+};
+ModelData read_model_data(const EvalArgs& args);
+
+// The report of the predicted tags (one list per gold sentence) against the gold, and in
+// *out_text the --out file's text: PubTator for PubTator data and an --out named *.pubtator,
+// conlleval's format otherwise.
+EvalOutput score_model_tags(const EvalArgs& args, const ModelData& data,
+                            const std::vector<std::vector<std::string>>& tags, std::string* out_text);
+
 // conlleval's input format: token gold predicted, a blank line after each sentence (gold as
 // written in `gold`, predictions from `pred`).
 void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred);

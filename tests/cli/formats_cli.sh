@@ -122,6 +122,14 @@ if (r["correct"], r["predicted"], r["gold"]) != (c, len(p), len(g)) or abs(r["f1
     print("FAIL: mention scores", r, "expected", c, len(p), len(g), f1); sys.exit(1)
 PY
 
+# medner-eval --model on PubTator data: scored by mention too; --out *.pubtator writes what
+# medner-tag writes for the same documents.
+eval_ --model "$dir/m.bin" --data "$dir/gold.pubtator" --out "$dir/pred2.pubtator" > "$dir/report2.txt"
+check "score a model on pubtator" "[ $? -eq 0 ] && grep -q 'PubTator mentions' '$dir/report2.txt'"
+check "--out *.pubtator equals medner-tag's output" "cmp -s '$dir/pred.pubtator' '$dir/pred2.pubtator'"
+check "... and the mention scores equal --gold/--pred's" \
+  "[ \"\$(grep -A1 'PubTator mentions' '$dir/report2.txt')\" = \"\$(grep -A1 'PubTator mentions' '$dir/report.txt')\" ]"
+
 # Errors: file:line for bad files, usage errors for --convert without its parts.
 printf '{"tokens": ["a"], "ner_tags": ["O"]}\n[1]\n' > "$dir/bad.jsonl"
 eval_ --convert "$dir/bad.jsonl" - --to conll > /dev/null 2>"$dir/err"
