@@ -2,11 +2,13 @@
 # Installs medner's build and test dependencies from Debian's packages (run as root; nothing is
 # asked: DEBIAN_FRONTEND=noninteractive, apt-get -y).
 set -euo pipefail
-# nlohmann-json3-dev: the JSON reader of lib/data (Hugging Face datasets files, label lists).
 # clang-14, libclang-rt-14-dev (libFuzzer, sanitizer runtimes), libomp-14-dev: scripts/fuzz.sh.
-packages=(build-essential cmake libeigen3-dev libfmt-dev libcxxopts-dev doctest-dev nlohmann-json3-dev
+packages=(build-essential cmake libeigen3-dev libfmt-dev libcxxopts-dev doctest-dev
           libopenmpi-dev openmpi-bin python3 clang-14 libclang-rt-14-dev libomp-14-dev)
 missing=()
+# nlohmann-json3-dev: the JSON reader of lib/data (Hugging Face datasets and BioC JSON files, label
+# lists; docs/file-formats.md section 3).
+packages+=(nlohmann-json3-dev)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
