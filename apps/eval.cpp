@@ -24,23 +24,27 @@ constexpr const char* kUsage =
     "  (add --train TRAIN to split the scores into mentions seen / unseen in it,\n"
     "   --errors FILE to list every false positive and false negative)\n"
     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
-    "  medner-eval --stats FILE...\n\n"
-    "FILE '-' reads stdin. Exit codes: 0 ok, 1 bad input, 2 usage error.";
+    "  medner-eval --stats FILE...\n"
+    "  medner-eval --convert IN OUT --to conll|hf|pubtator|bioc\n\n"
+    "Files are CoNLL, or by their names BioC JSON (*.bioc.json), Hugging Face JSON\n"
+    "lines (*.jsonl, *.json) or PubTator (*.pubtator, *.pubtator.txt). FILE '-'\n"
+    "reads stdin (CoNLL).\n"
+    "Exit codes: 0 ok, 1 bad input, 2 usage error.";
 
-// --model M --data FILE: tag the gold file, write the predictions (--out), score them.
+// --model M --data FILE: tag the gold file, write the predictions (--out), score them (by mention
+// too for PubTator data).
 medner::EvalOutput score_model(const medner::EvalArgs& a) {
   using namespace medner;
   TrainedModel model = load_trained_model(a.model);
-  Corpus data = read_eval_corpus(a.data);
-  Corpus pred = data;
-  std::vector<std::vector<std::string>> tags = tag_corpus(model, data, a.threads);
-  for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
+  const ModelData data = read_model_data(a);
+  std::string predictions;
+  EvalOutput out = score_model_tags(a, data, tag_corpus(model, data.gold, a.threads), &predictions);
   if (!a.out.empty()) {
     AtomicWriter w(a.out);
-    write_conlleval(w.stream(), data, pred);
+    w.stream() << predictions;
     w.commit();
   }
-  return eval_score_report(a, data, pred);
+  return out;
 }
 
 }  // namespace
@@ -52,7 +56,7 @@ int main(int argc, char** argv) {
     o.positional_help("[FILE...]");
     const std::vector<OptionInfo> infos = option_infos(eval_options());
     add_table_options(o, infos);
-    o.add_options()("files", "files for --stats and --compare", cxxopts::value<std::vector<std::string>>())(
+    o.add_options()("files", "files for --stats, --compare and --convert", cxxopts::value<std::vector<std::string>>())(
         "h,help", "print this help");
     o.parse_positional({"files"});
     cxxopts::ParseResult r = o.parse(argc, argv);
@@ -68,6 +72,13 @@ int main(int argc, char** argv) {
     std::unique_ptr<AtomicWriter> errors;
     if (!args.errors.empty()) errors = std::make_unique<AtomicWriter>(args.errors);
     const EvalOutput out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);
+    if (args.mode == EvalMode::Convert && args.files[1] != "-") {
+      AtomicWriter w(args.files[1]);
+      w.stream() << out.converted;
+      w.commit();
+    } else if (args.mode == EvalMode::Convert) {
+      std::cout << out.converted;
+    }
     if (errors) {
       errors->stream() << out.errors;
       errors->commit();

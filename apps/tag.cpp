@@ -1,7 +1,7 @@
 // medner-tag: tag raw text (one document per line), CoNLL sentences or pre-tokenized sentences
-// (one token a line) with a trained model, streaming stdin (or a file) to stdout (or a file
-// written atomically) as JSON lines, brat standoff (with its .txt beside an .ann output) or
-// CoNLL. Exit codes: apps/common/app.h.
+// (one token a line), Hugging Face JSON lines or PubTator documents with a trained model,
+// streaming stdin (or a file) to stdout (or a file written atomically) as JSON lines, brat
+// standoff (with its .txt beside an .ann output), CoNLL, Hugging Face JSON lines or PubTator. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -36,14 +36,22 @@ const medner::OptionTable<TagArgs>& tag_options() {
                                std::vector<std::pair<std::string, medner::TagInput>>{
                                    {"text", medner::TagInput::Text},
                                    {"conll", medner::TagInput::Conll},
-                                   {"tokens", medner::TagInput::Tokens}},
+                                   {"tokens", medner::TagInput::Tokens},
+                                   {"hf", medner::TagInput::Hf},
+                                   {"pubtator", medner::TagInput::PubTator}},
                                "text",
                                "text: one document per line; conll: token [columns] tag, a blank line between "
-                               "sentences; tokens: one token a line, no tag, a blank line between sentences"),
+                               "sentences; tokens: one token a line, no tag, a blank line between sentences; hf: "
+                               "Hugging Face JSON lines (tokens, ner_tags); pubtator: PMID|t|title, PMID|a|abstract "
+                               "documents"),
+      medner::text_option<A>("labels", OptionKind::String, opt(&TagOptions::labels), "",
+                             "hf input whose ner_tags are ids: their names, B-X,I-X,... or a dataset_info.json / "
+                             "label.json file"),
       medner::bool_option<A>("repair-utf8", opt(&TagOptions::repair_utf8), false,
                              "tag raw text that is not valid UTF-8, each invalid byte read as U+FFFD (default: "
                              "refuse it, with its offset)"),
-      medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat (an OUT.ann output gets OUT.txt beside it) or conll",
+      medner::parsed_option<A>("output-format", opt(&TagOptions::format), "jsonl", "jsonl, brat (an OUT.ann output gets OUT.txt beside it), conll, hf (Hugging Face JSON "
+                               "lines) or pubtator (offsets into the text: raw text lines and PubTator input)",
                                medner::parse_output_format),
       medner::int_option<A>("threads", opt(&TagOptions::threads), 0, 0, "threads (0: all cores)", medner::kMaxThreads),
       medner::int_option<A>("nbest", opt(&TagOptions::nbest), 0, 0,

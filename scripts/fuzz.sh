@@ -7,14 +7,14 @@
 # Replay a finding: BUILD/fuzz/fuzz_<target> BUILD/findings/<target>/crash-...
 # Usage: bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET: default $MEDNER_FUZZ_SECONDS, else 60
-#   targets: conll model embeddings tokenizer (default: all, one after the other)
+#   targets: conll model embeddings tokenizer formats (default: all, one after the other)
 #   BUILD: $MEDNER_FUZZ_BUILD, default build/fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-${MEDNER_FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(conll model embeddings tokenizer)
+[ ${#targets[@]} -gt 0 ] || targets=(conll model embeddings tokenizer formats)
 
 # clang 14 with its libFuzzer/sanitizer runtimes and OpenMP: install-deps.sh installs them with
 # the rest (it does nothing when everything is present).

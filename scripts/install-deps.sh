@@ -8,6 +8,9 @@ packages=(build-essential cmake libeigen3-dev libfmt-dev libcxxopts-dev doctest-
           libopenmpi-dev openmpi-bin python3 clang-14 libclang-rt-14-dev libomp-14-dev
           pybind11-dev python3-pybind11 python3-dev)
 missing=()
+# nlohmann-json3-dev: the JSON reader of lib/data (Hugging Face datasets and BioC JSON files, label
+# lists; docs/file-formats.md section 3).
+packages+=(nlohmann-json3-dev)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

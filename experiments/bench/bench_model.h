@@ -91,9 +91,10 @@ inline std::vector<FlopTerm> flop_model(const NetDims& d, const BatchStats& s) {
   gemm("word BiLSTM recurrence", rec);
   gemm("output layer", 2 * L * 2 * H);
   if (d.crf) {
-    // alpha: add, exp, sum over L x L per token; backward: beta and the pairwise marginals.
-    // Viterbi: add and max over L x L.
-    terms.push_back(FlopTerm{"CRF", 3 * L * L, 6 * L * L, 2 * L * L});
+    // Scaled recursions (lib/crf/crf_scaled.h): alpha is one L x L product per token; backward the
+    // beta product and the L x L Gram product of the pairwise marginals. Viterbi: add and max over
+    // L x L (less under constraints, which leave some rows nearly empty).
+    terms.push_back(FlopTerm{"CRF", 2 * L * L, 4 * L * L, 2 * L * L});
   } else {
     terms.push_back(FlopTerm{"softmax", 3 * L, 3 * L, 2 * L});
   }

@@ -1,6 +1,7 @@
-// Linear-chain CRF over emission scores, in log space (docs/crf.md has the math): the negative
-// log-likelihood as one tape op with a hand-written backward, and inference on plain matrices
-// (log-partition, Viterbi, marginals, span probability, k-best, batched Viterbi).
+// Linear-chain CRF over emission scores (docs/crf.md has the math): the negative log-likelihood as
+// one tape op with a hand-written backward, and inference on plain matrices (log-partition,
+// Viterbi, marginals, span probability, k-best, batched Viterbi). Sums over paths run in scaled
+// probability space (crf_scaled.h), Viterbi in log space (max-plus).
 // The parameter-owning layer is in crf/crf_layer.h. Not here: emission scoring (an upstream Linear
 // layer) and label strings (crf_constraints.h parses them only to build constraints).
 //

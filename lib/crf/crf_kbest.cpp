@@ -3,8 +3,10 @@
 // k best prefixes of some label i at t-1, so keeping k per cell is exact. Cost O(T L^2 k log k).
 #include "core/error.h"
 #include "crf/crf.h"
+#include "crf/crf_scaled.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace medner {
 
@@ -24,6 +26,19 @@ int top_k(CrfCandidate* cand, int n, int k) {
   return allowed;
 }
 
+// score(y) summed in double. The lattice's float sums of scores of a few hundred are off by ~1e-4,
+// and exp(score - log Z) of near-certain paths would then sum to more than 1 against the scaled
+// log Z, which is summed in double (the log-space one shared the float rounding of the best path).
+double path_score_double(const CrfCols& e, const CrfScores& s, const std::vector<int>& y) {
+  const auto trans = s.trans_m();
+  double score = double(s.start[y[0]]) + double(s.end[y.back()]);
+  for (std::size_t t = 0; t < y.size(); ++t) {
+    score += double(e(y[t], static_cast<Index>(t)));
+    if (t > 0) score += double(trans(y[t - 1], y[t]));
+  }
+  return score;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::vector<int>, real>> crf_kbest(const CrfMatrix& emissions, const CrfMatrix& trans,
@@ -39,9 +54,8 @@ std::vector<std::pair<std::vector<int>, real>> crf_kbest(const CrfMatrix& emissi
   const CrfCols e(emissions.data(), L, T, Eigen::OuterStride<>(emissions.outerStride()));
   const CrfScores s =
       crf_make_scores(trans, start, end, constraints, CrfWorkspace::grow(w.scores, crf_scores_size(L)));
-  const real lz = crf_forward(
-      e, s, CrfColsMut(CrfWorkspace::grow(w.alpha, static_cast<std::size_t>(L * T)), L, T, Eigen::OuterStride<>(L)));
-  if (lz == kCrfNegInf) return {};
+  const double lz = crf_log_z(e, s, w);
+  if (lz == -std::numeric_limits<double>::infinity()) return {};
 
   // Cell (t, j), rank r lives at ((t * L + j) * k + r): its score and its origin i * k + r' at t-1.
   const auto K = static_cast<Index>(k);
@@ -91,8 +105,10 @@ std::vector<std::pair<std::vector<int>, real>> crf_kbest(const CrfMatrix& emissi
       rank = f % k;
     }
     // At most 0: rounding of score and log Z must not make a path more likely than certain.
-    result[static_cast<std::size_t>(q)].second = std::min(cand[q].score - lz, real(0));
+    result[static_cast<std::size_t>(q)].second = static_cast<real>(std::min(path_score_double(e, s, path) - lz, 0.0));
   }
+  // Best first by the double scores (a stable sort: ties keep the lattice's deterministic order).
+  std::stable_sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   return result;
 }
 

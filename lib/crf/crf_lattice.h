@@ -1,6 +1,7 @@
 // The per-sentence kernels of the linear-chain CRF, shared by the NLL op (crf_nll.cpp) and the
 // decoders (crf_decode.cpp, crf_kbest.cpp): effective scores with constraints applied, the
-// forward (alpha) and backward (beta) recursions in log space, Viterbi, and the score of a path.
+// forward (alpha) and backward (beta) recursions in log space, Viterbi, and the score of a path
+// (the scaled recursions, used by the NLL and the decoders, are in crf_scaled.h).
 // Everything is flat L x T arrays (crfsuite), no lattice of heap nodes; no allocation here: the
 // caller passes the memory (tape scratch or a CrfWorkspace).
 //
@@ -54,13 +55,23 @@ inline std::size_t crf_scores_size(Index L) { return static_cast<std::size_t>(2 
 CrfScores crf_make_scores(const Eigen::Ref<const Matrix>& trans, const Eigen::Ref<const Matrix>& start,
                           const Eigen::Ref<const Matrix>& end, const CrfConstraints* c, real* buffer);
 
-// emit: L x T, alpha: L x T (output). Returns log Z (-inf when the constraints allow no path).
-real crf_forward(const CrfCols& emit, const CrfScores& s, CrfColsMut alpha);
+// Log space (crf_log_space.cpp): the reference for tests and the fallback of the scaled
+// recursions (crf_scaled.h). emit: L x T, alpha: L x T (output). Returns log Z (-inf when the
+// constraints allow no path).
+real crf_forward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut alpha);
 // emit: L x T, beta: L x T (output).
-void crf_backward(const CrfCols& emit, const CrfScores& s, CrfColsMut beta);
-// emit: L x T; delta: L*T reals and bp: L*T ints of scratch; path: T ints (output).
+void crf_backward_log(const CrfCols& emit, const CrfScores& s, CrfColsMut beta);
+// Which rows i of trans Viterbi runs densely (vectorised over j) and which by their few allowed
+// entries (at most L/4 of them, e.g. B-X and I-X under IOBES). Built once per batch.
+struct CrfViterbiPlan {
+  std::vector<int> dense_rows;
+  std::vector<int> sparse_rows, sparse_cols;  // the allowed (i, j) of the sparse rows
+};
+void crf_viterbi_plan(const CrfScores& s, CrfViterbiPlan& plan);
+
+// emit: L x T; plan: crf_viterbi_plan(s); delta: L*T reals of scratch; path: T ints (output).
 // Returns the best score, -inf when the constraints allow no path (path is then meaningless).
-real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, real* delta, int* bp, int* path);
+real crf_viterbi_path(const CrfCols& emit, const CrfScores& s, const CrfViterbiPlan& plan, real* delta, int* path);
 // Score of the path y_t = y[t * y_stride], t < T (emit: L x T).
 real crf_path_score(const CrfCols& emit, const CrfScores& s, const int* y, Index y_stride);
 
@@ -73,9 +84,11 @@ struct CrfCandidate {
 // Reusable decoding memory, grown to the longest sentence seen and never shrunk (crfsuite's
 // crf1dc_set_num_items). One per thread: decoders write into it.
 struct CrfWorkspace {
-  std::vector<real> scores, alpha, beta, delta, kscore;
-  std::vector<int> bp, path, kfrom;
+  std::vector<real> scores, exp_scores, scaled, alpha, beta, delta, kscore;
+  std::vector<int> path, kfrom;
   std::vector<CrfCandidate> candidates;
+  CrfViterbiPlan viterbi;
+  int length = 0;  // the lengths array of a one-sentence scaled lattice in `scaled`
 
   template <class T>
   static T* grow(std::vector<T>& v, std::size_t n) {

@@ -1,9 +1,11 @@
-// The CRF negative log-likelihood as one tape op. Forward runs the alpha recursion for every
-// sentence of the batch and keeps alpha in tape scratch; backward runs beta and turns
-// alpha + beta into marginals, so the gradient is "expected minus observed counts" without any
-// per-op heap allocation (all scratch comes from the tape arena).
+// The CRF negative log-likelihood as one tape op. Forward runs the scaled alpha recursion over the
+// whole batch (crf_scaled.h) and keeps it in tape scratch; backward runs the scaled beta recursion
+// and turns alpha-hat and beta-tilde into marginals, so the gradient is "expected minus observed
+// counts". A sentence whose scaled numbers underflow (only with extreme scores) is redone in log
+// space. No per-op heap allocation: all scratch comes from the tape arena.
 #include "core/error.h"
 #include "crf/crf.h"
+#include "crf/crf_scaled.h"
 
 #include <string>
 
@@ -15,12 +17,18 @@ namespace {
 struct NllContext {
   NodeId emissions, trans, start, end;
   Index L, T, B;
-  const int* lengths;  // B, copied from the caller
-  const int* gold;     // T*B, time-major, -1 on padding
-  CrfScores scores;    // with constraints applied, in the arena
-  const real* alpha;   // L x (T*B), the layout of the emissions
-  const real* log_z;   // B
-  real* beta;          // L x T, reused sentence by sentence
+  const int* lengths;    // B, copied from the caller
+  const int* gold;       // T*B, time-major, -1 on padding
+  CrfScores scores;      // with constraints applied, in the arena
+  CrfExpScores escores;  // their exp, shifted
+  CrfScaledLattice lat;  // eemit and alpha-hat from forward; beta-tilde from backward
+  real* log_space;       // 2 x L x T: log alpha, log beta of a sentence redone in log space
+  real* gram;            // L x L: sum_t alpha-hat_t w_{t+1}^T
+};
+
+struct NllGrads {
+  real g;  // the upstream gradient
+  real *demit, *dtrans, *dstart, *dend;  // null where no gradient is needed
 };
 
 // Throws InternalError if the constraints forbid the gold path of sentence b (y_t = y[t * B]).
@@ -38,58 +46,103 @@ void check_gold_allowed(const CrfConstraints& c, const int* y, Index len, Index 
                c.describe(y[(len - 1) * B]));
 }
 
-void nll_backward(Tape& tape, const NllContext& c, NodeId out) {
-  const real g = tape.grad(out)(0, 0);
+// Observed counts: d/d emit(y_t, t) -= g, d/d trans(y_t, y_{t+1}) -= g, start(y_0), end(y_{n-1}).
+void subtract_gold(const NllContext& c, const NllGrads& d) {
   const Index L = c.L, B = c.B;
-  const Eigen::OuterStride<> batch_stride(L * B);
-  real* demit = tape.needs_grad(c.emissions) ? tape.grad(c.emissions).data() : nullptr;
-  real* dtrans = tape.needs_grad(c.trans) ? tape.grad(c.trans).data() : nullptr;
-  real* dstart = tape.needs_grad(c.start) ? tape.grad(c.start).data() : nullptr;
-  real* dend = tape.needs_grad(c.end) ? tape.grad(c.end).data() : nullptr;
-  const real* emis = tape.value(c.emissions).data();
-  const auto trans = c.scores.trans_m();
-
   for (Index b = 0; b < B; ++b) {
     const Index len = c.lengths[b];
     if (len == 0) continue;
-    const CrfCols e(emis + b * L, L, len, batch_stride);
-    const CrfCols alpha(c.alpha + b * L, L, len, batch_stride);
-    CrfColsMut beta(c.beta, L, len, Eigen::OuterStride<>(L));
-    crf_backward(e, c.scores, beta);
-    const real lz = c.log_z[b];
     const int* y = c.gold + b;  // y_t = y[t * B]
+    for (Index t = 0; t < len; ++t) {
+      if (d.demit != nullptr) d.demit[(t * B + b) * L + y[t * B]] -= d.g;
+      if (d.dtrans != nullptr && t + 1 < len) d.dtrans[y[(t + 1) * B] * L + y[t * B]] -= d.g;
+    }
+    if (d.dstart != nullptr) d.dstart[y[0]] -= d.g;
+    if (d.dend != nullptr) d.dend[y[(len - 1) * B]] -= d.g;
+  }
+}
 
-    // d/d emit(j, t) = P(y_t = j) - [y_t = j],  P(y_t = j) = exp(alpha_t(j) + beta_t(j) - log Z)
-    if (demit != nullptr) {
-      CrfColsMut de(demit + b * L, L, len, batch_stride);
-      for (Index t = 0; t < len; ++t) {
-        de.col(t).array() += g * (alpha.col(t).array() + beta.col(t).array() - lz).exp();
-        de(y[t * B], t) -= g;
+// Expected counts of every sentence whose scaled numbers held (lat.ok), for the whole batch.
+//   P(y_t = j) = alpha-hat_t(j) beta-tilde_t(j) / u_t
+//   P(y_t = i, y_{t+1} = j) = alpha-hat_t(i) etrans(i, j) w_{t+1}(j),
+//       w_{t+1}(j) = E(j, t+1) beta-tilde_{t+1}(j) / (d_t u_t)
+// so sum_t P(y_t = i, y_{t+1} = j) = etrans(i, j) (sum_t alpha-hat_t w_{t+1}^T)(i, j): in the
+// time-major layout w_{t+1} of sentence b is B columns after alpha-hat_t, and the sum over all t
+// and b is one L x (T-1)B by (T-1)B x L product. Padded columns hold 0 in both, so they add 0.
+void add_expected_scaled(const NllContext& c, const NllGrads& d, real* gram) {
+  const Index L = c.L, T = c.T, B = c.B;
+  const CrfScaledLattice& lat = c.lat;
+  Eigen::Map<const Matrix> A(lat.alpha, L, T * B), E(lat.eemit, L, T * B);
+  Eigen::Map<Matrix> W(lat.beta, L, T * B);  // beta-tilde_t, overwritten by w_t once used
+  for (Index b = 0; b < B; ++b) {
+    const Index len = c.lengths[b];
+    for (Index t = 0; t < len; ++t) {
+      const Index k = lat.col(t, b);
+      if (!lat.ok[b]) {
+        W.col(k).setZero();
+        continue;
       }
-    }
-    // d/d start(j) = P(y_0 = j) - [y_0 = j];  d/d end(j) = P(y_{T-1} = j) - [y_{T-1} = j]
-    if (dstart != nullptr) {
-      Eigen::Map<Vector>(dstart, L).array() += g * (alpha.col(0).array() + beta.col(0).array() - lz).exp();
-      dstart[y[0]] -= g;
-    }
-    if (dend != nullptr) {
-      const Index t = len - 1;
-      Eigen::Map<Vector>(dend, L).array() += g * (alpha.col(t).array() + beta.col(t).array() - lz).exp();
-      dend[y[t * B]] -= g;
-    }
-    // d/d trans(i, j) = sum_t P(y_t = i, y_{t+1} = j) - #{t : y_t = i, y_{t+1} = j},
-    // P(y_t = i, y_{t+1} = j) = exp(alpha_t(i) + trans(i, j) + emit(j, t+1) + beta_{t+1}(j) - log Z)
-    if (dtrans != nullptr) {
-      Eigen::Map<Matrix> dt(dtrans, L, L);
-      for (Index t = 0; t + 1 < len; ++t) {
-        for (Index j = 0; j < L; ++j) {
-          const real w = e(j, t + 1) + beta(j, t + 1) - lz;
-          dt.col(j).array() += g * (alpha.col(t).array() + trans.col(j).array() + w).exp();
-        }
-        dt(y[t * B], y[(t + 1) * B]) -= g;
+      const auto p = (A.col(k).array() * W.col(k).array()) * (d.g / lat.overlap[k]);  // g P(y_t = .)
+      if (d.demit != nullptr) Eigen::Map<Vector>(d.demit + k * L, L).array() += p;
+      if (d.dstart != nullptr && t == 0) Eigen::Map<Vector>(d.dstart, L).array() += p;
+      if (d.dend != nullptr && t == len - 1) Eigen::Map<Vector>(d.dend, L).array() += p;
+      if (t > 0) {
+        const Index prev = lat.col(t - 1, b);
+        W.col(k).array() *= E.col(k).array() / (lat.bscale[prev] * lat.overlap[prev]);
       }
     }
   }
+  if (d.dtrans == nullptr || T < 2) return;
+  Eigen::Map<Matrix> G(gram, L, L);
+  G.noalias() = A.leftCols((T - 1) * B) * W.rightCols((T - 1) * B).transpose();
+  Eigen::Map<Matrix>(d.dtrans, L, L).array() += d.g * c.escores.trans_m().array() * G.array();
+}
+
+// Expected counts of sentence b in log space (the fallback when its scaled numbers underflowed).
+//   P(y_t = j) = exp(alpha_t(j) + beta_t(j) - log Z)
+//   P(y_t = i, y_{t+1} = j) = exp(alpha_t(i) + trans(i, j) + emit(j, t+1) + beta_{t+1}(j) - log Z)
+void add_expected_log(const NllContext& c, const NllGrads& d, const real* emis, Index b) {
+  const Index L = c.L, B = c.B, len = c.lengths[b];
+  const Eigen::OuterStride<> batch_stride(L * B);
+  const CrfCols e(emis + b * L, L, len, batch_stride);
+  CrfColsMut alpha(c.log_space, L, len, Eigen::OuterStride<>(L));
+  CrfColsMut beta(c.log_space + L * c.T, L, len, Eigen::OuterStride<>(L));
+  const real lz = crf_forward_log(e, c.scores, alpha);
+  crf_backward_log(e, c.scores, beta);
+  const auto trans = c.scores.trans_m();
+  auto marginal = [&](Index t) { return d.g * (alpha.col(t).array() + beta.col(t).array() - lz).exp(); };
+  if (d.demit != nullptr) {
+    CrfColsMut de(d.demit + b * L, L, len, batch_stride);
+    for (Index t = 0; t < len; ++t) de.col(t).array() += marginal(t);
+  }
+  if (d.dstart != nullptr) Eigen::Map<Vector>(d.dstart, L).array() += marginal(0);
+  if (d.dend != nullptr) Eigen::Map<Vector>(d.dend, L).array() += marginal(len - 1);
+  if (d.dtrans == nullptr) return;
+  // Eigen's vectorised double exp clamps its argument (exp(-inf) gives 1e-308, not 0): the select
+  // keeps a forbidden transition's gradient exactly 0, as in the scaled path.
+  Eigen::Map<Matrix> dt(d.dtrans, L, L);
+  for (Index t = 0; t + 1 < len; ++t)
+    for (Index j = 0; j < L; ++j) {
+      const real w = e(j, t + 1) + beta(j, t + 1) - lz;
+      dt.col(j).array() += (trans.col(j).array() > kCrfNegInf)
+                               .select(d.g * (alpha.col(t).array() + trans.col(j).array() + w).exp(), real(0));
+    }
+}
+
+// Backward: d/d emit(j, t) = P(y_t = j) - [y_t = j]; d/d trans(i, j) = sum_t P(y_t = i, y_{t+1} = j)
+// - #gold pairs (i, j); d/d start, d/d end likewise at the first / last token (times g).
+void nll_backward(Tape& tape, NllContext& c, NodeId out) {
+  NllGrads d{tape.grad(out)(0, 0), nullptr, nullptr, nullptr, nullptr};
+  if (tape.needs_grad(c.emissions)) d.demit = tape.grad(c.emissions).data();
+  if (tape.needs_grad(c.trans)) d.dtrans = tape.grad(c.trans).data();
+  if (tape.needs_grad(c.start)) d.dstart = tape.grad(c.start).data();
+  if (tape.needs_grad(c.end)) d.dend = tape.grad(c.end).data();
+  crf_backward_scaled(c.escores, c.lat);
+  add_expected_scaled(c, d, c.gram);
+  const real* emis = tape.value(c.emissions).data();
+  for (Index b = 0; b < c.B; ++b)
+    if (c.lengths[b] > 0 && !c.lat.ok[b]) add_expected_log(c, d, emis, b);
+  subtract_gold(c, d);
 }
 
 }  // namespace
@@ -134,20 +187,21 @@ NodeId crf_nll(Tape& tape, NodeId emissions, NodeId trans, NodeId start, NodeId 
   real* score_buf = tape.scratch<real>(crf_scores_size(L));
   const CrfScores s = crf_make_scores(tape.value(trans), tape.value(start), tape.value(end), constraints,
                                       score_buf);
-  real* alpha = tape.scratch<real>(static_cast<std::size_t>(L * T * B));
-  real* log_z = tape.scratch<real>(static_cast<std::size_t>(B));
+  const CrfExpScores xs = crf_make_exp_scores(s, tape.scratch<real>(crf_exp_scores_size(L)));
+  CrfScaledLattice lat = crf_scaled_bind(L, T, B, len_copy, tape.scratch<real>(crf_scaled_size(L, T, B)));
+  real* log_space = tape.scratch<real>(static_cast<std::size_t>(2 * L * T));
   const real* emis = tape.value(emissions).data();
-  const Eigen::OuterStride<> batch_stride(L * B);
+  crf_forward_scaled(CrfCols(emis, L, T * B, Eigen::OuterStride<>(L)), xs, lat);
 
-  // loss = sum_b log Z_b - score_b(gold_b)
+  // loss = sum_b log Z_b - score_b(gold_b); log Z in log space where the scaled numbers underflowed
+  const Eigen::OuterStride<> batch_stride(L * B);
   double loss = 0;
   for (Index b = 0; b < B; ++b) {
     const Index len = len_copy[b];
-    log_z[b] = 0;
     if (len == 0) continue;
     const CrfCols e(emis + b * L, L, len, batch_stride);
-    log_z[b] = crf_forward(e, s, CrfColsMut(alpha + b * L, L, len, batch_stride));
-    loss += static_cast<double>(log_z[b] - crf_path_score(e, s, gold_copy + b, B));
+    if (!lat.ok[b]) lat.log_z[b] = crf_forward_log(e, s, CrfColsMut(log_space, L, len, Eigen::OuterStride<>(L)));
+    loss += lat.log_z[b] - static_cast<double>(crf_path_score(e, s, gold_copy + b, B));
   }
 
   const NodeId out = tape.add_node("crf_nll", 1, 1, {emissions, trans, start, end});
@@ -155,8 +209,8 @@ NodeId crf_nll(Tape& tape, NodeId emissions, NodeId trans, NodeId start, NodeId 
   if (!tape.needs_grad(out)) return out;
 
   auto* ctx = tape.scratch<NllContext>(1);
-  *ctx = NllContext{emissions, trans, start,         end,   L, T, B, len_copy, gold_copy, s, alpha,
-                    log_z,     tape.scratch<real>(static_cast<std::size_t>(L * T))};
+  *ctx = NllContext{emissions, trans,     start, end, L, T, B, len_copy, gold_copy, s, xs, lat, log_space,
+                    tape.scratch<real>(static_cast<std::size_t>(L * L))};
   tape.set_backward(out, [ctx, out](Tape& t) { nll_backward(t, *ctx, out); });
   return out;
 }

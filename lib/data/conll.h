@@ -4,6 +4,7 @@
 // "path:line: ..."; it does not check tag *sequences* (see validate_tags in tag_scheme.h).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -17,11 +18,19 @@ struct Sentence {
   std::vector<std::string> tags;
   int line = 0;  // 1-based line of the first token; token k is on line + k
   int document = 0;  // counts the -DOCSTART- lines before the sentence (0 in a file without them)
+  // All tokens on `line` (a JSON line, a PubTator document): then token k is on line, not line + k.
+  bool one_line = false;
 };
+
+// The input line of token k of s, for error messages.
+inline int token_line(const Sentence& s, std::size_t k) { return s.one_line ? s.line : s.line + static_cast<int>(k); }
 
 struct Corpus {
   std::string path;
   std::vector<Sentence> sentences;
+  // The documents' names by Sentence::document, where the format has them (PubTator's PMIDs);
+  // empty otherwise, and after read_corpus_files joins files.
+  std::vector<std::string> document_names;
 };
 
 // Reads a CoNLL file. Accepted: tabs or runs of spaces between columns, any number of columns

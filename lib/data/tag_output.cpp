@@ -3,11 +3,14 @@
 #include "data/tag_output.h"
 
 #include "core/error.h"
+#include "data/hf_json.h"
+#include "data/pubtator.h"
 #include "data/tag_scheme.h"
 #include "data/utf8.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace medner {
@@ -83,13 +86,32 @@ void write_brat(std::ostream& out, const TaggedSentence& u, BratState& st) {
   st.offset += utf8_length(u.text) + u.line_end.size();  // the line end is ASCII
 }
 
+void write_pubtator_unit(std::ostream& out, const TaggedSentence& u) {
+  PubTatorDocument d;
+  d.pmid = u.pmid;
+  const std::size_t cut = std::min(u.title_bytes, u.text.size());
+  d.title = u.text.substr(0, cut);
+  if (cut < u.text.size()) d.abstract = u.text.substr(cut + 1);
+  for (const TaggedEntity& e : u.entities) {
+    PubTatorMention m;
+    m.begin = e.begin;
+    m.end = e.end;
+    m.type = e.type;
+    m.text = e.text;
+    d.mentions.push_back(std::move(m));
+  }
+  write_pubtator_document(out, d);
+}
+
 }  // namespace
 
 OutputFormat parse_output_format(const std::string& name) {
   if (name == "conll") return OutputFormat::Conll;
   if (name == "jsonl") return OutputFormat::Jsonl;
   if (name == "brat") return OutputFormat::Brat;
-  throw InputError(fmt::format("--output-format: expected conll, jsonl or brat, got '{}'", name));
+  if (name == "hf") return OutputFormat::Hf;
+  if (name == "pubtator") return OutputFormat::PubTator;
+  throw InputError(fmt::format("--output-format: expected conll, jsonl, brat, hf or pubtator, got '{}'", name));
 }
 
 void write_tagged(std::ostream& out, const TaggedSentence& unit, OutputFormat format,
@@ -106,6 +128,15 @@ void write_tagged(std::ostream& out, const TaggedSentence& unit, OutputFormat fo
     case OutputFormat::Brat:
       MEDNER_CHECK(brat != nullptr, "brat output needs a BratState");
       write_brat(out, unit, *brat);
+      break;
+    case OutputFormat::Hf: {
+      std::vector<std::string> words;
+      for (const Token& t : unit.tokens) words.push_back(t.text);
+      out << hf_json_line(words, unit.tags) << '\n';
+      break;
+    }
+    case OutputFormat::PubTator:
+      write_pubtator_unit(out, unit);
       break;
   }
 }

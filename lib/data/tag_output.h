@@ -1,4 +1,5 @@
-// Output formats of medner-tag: CoNLL columns, JSON lines, brat standoff. This file turns tagged
+// Output formats of medner-tag: CoNLL columns, JSON lines, brat standoff, Hugging Face JSON lines,
+// PubTator. This file turns tagged
 // units into text; it does not tag, tokenize or batch (apps/tag.cpp and the tagger do). All
 // offsets are Unicode code points (Python str indexing). Formats: docs/tokenizer.md.
 #pragma once
@@ -32,11 +33,16 @@ struct TaggedSentence {
   // What followed the text in the input: "\n", "\r\n", or "" for a last line without one. Brat
   // offsets count it, so that they index the text the user gave.
   std::string line_end = "\n";
+  // PubTator output: the document's PMID, and where in text its title ends (bytes; text is
+  // title + " " + abstract, so npos or text.size() means no abstract).
+  std::string pmid;
+  std::size_t title_bytes = std::string::npos;
 };
 
-enum class OutputFormat { Conll, Jsonl, Brat };
+enum class OutputFormat { Conll, Jsonl, Brat, Hf, PubTator };
 
-// "conll", "jsonl" or "brat"; anything else is an InputError naming --output-format.
+// "conll", "jsonl", "brat", "hf" or "pubtator"; anything else is an InputError naming
+// --output-format.
 OutputFormat parse_output_format(const std::string& name);
 
 // Brat offsets (code points) run over the whole output stream as if the units' texts, each
@@ -54,7 +60,10 @@ struct BratState {
 //          "nbest": [{"tags": [...], "probability": p}]} on one line; "nbest" only if present;
 //  brat:  `T<id><TAB><type> <start> <end><TAB><text>` per entity, offsets in the joined
 //         document; control characters in the text column become spaces. brat needs state
-//         (non-null); the others ignore it.
+//         (non-null); the others ignore it;
+//  hf:    {"tokens": [...], "ner_tags": [...]} (data/hf_json.h), tag names;
+//  pubtator: the unit as one document (data/pubtator.h): PMID unit.pmid, title and abstract
+//         split at title_bytes, one line per entity with offsets into the unit's text.
 void write_tagged(std::ostream& out, const TaggedSentence& unit, OutputFormat format,
                   BratState* brat);
 

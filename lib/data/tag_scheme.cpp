@@ -250,7 +250,7 @@ void validate_tags(const Corpus& corpus, TagScheme scheme) {
   std::string why;
   for (const Sentence& s : corpus.sentences) {
     int bad = find_invalid_tag(s.tags, scheme, &why);
-    if (bad >= 0) throw InputError(fmt::format("{}:{}: {}", corpus.path, s.line + bad, why));
+    if (bad >= 0) throw InputError(fmt::format("{}:{}: {}", corpus.path, token_line(s, static_cast<std::size_t>(bad)), why));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "data/corpus_stats.h"
+#include "data/hf_json.h"
 #include "eval/classification.h"
 #include "eval/error_list.h"
 #include "eval/eval_input.h"
@@ -13,6 +14,7 @@
 #include <iostream>
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 namespace medner {
 
@@ -30,14 +32,18 @@ OptionTable<EvalArgs> make_eval_options() {
       path("pred", &A::pred,
            "predictions: alone, a conlleval-format file (token [columns] gold predicted); with --gold, a CoNLL "
            "file (token [columns] predicted)"),
-      path("gold", &A::gold, "gold CoNLL file (token [columns] tag) with the same tokens as --pred"),
+      path("gold", &A::gold,
+           "gold file (CoNLL: token [columns] tag; or by the name Hugging Face JSON lines, PubTator, BioC JSON: "
+           "docs/file-formats.md) with the same tokens as --pred; two PubTator files are also scored by mention"),
       bool_option<A>("stats", &A::stats, false,
                      "print sentences, tokens, chunks per type, tag scheme and longest sentence of each FILE"),
       parsed_option<A>("format", &A::format, "text", "report format: text (conlleval's layout), markdown or json",
                        parse_report_format),
       path("model", &A::model, "a model from medner-train (or a shipped model's name): tag --data with it, then score"),
-      path("data", &A::data, "gold CoNLL file to tag and score with --model"),
-      path("out", &A::out, "with --model: write the predictions in conlleval's format (token gold predicted)"),
+      path("data", &A::data, "gold file (a format as --gold) to tag and score with --model"),
+      path("out", &A::out,
+           "with --model: write the predictions in conlleval's format (token gold predicted), or as PubTator for "
+           "PubTator --data and an --out named *.pubtator"),
       path("train", &A::train,
            "the training file (A,B for several): also score mentions seen and unseen in its gold chunks (same "
            "type and lower-cased text) separately"),
@@ -50,6 +56,14 @@ OptionTable<EvalArgs> make_eval_options() {
       path("errors", &A::errors,
            "with scoring: write every false positive and false negative with its sentence to this file, "
            "grouped by type (and seen / unseen with --train); JSON with --format json"),
+      text_option<A>("labels", OptionKind::String, &A::labels, "",
+                     "label names of Hugging Face files whose ner_tags are ids: B-X,I-X,... in id order, or a "
+                     "dataset_info.json / label.json file; --convert --to hf then writes ids"),
+      bool_option<A>("convert", &A::convert, false,
+                     "convert FILE IN (format by its name: *.bioc.json BioC JSON, *.jsonl/*.json Hugging Face, "
+                     "*.pubtator PubTator, else CoNLL) to FILE OUT ('-': stdout) in the format of --to"),
+      parsed_option<A>("to", &A::to, "conll", "with --convert: the output format, conll, hf, pubtator or bioc (BioC JSON)",
+                       parse_corpus_format),
       int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)", kMaxThreads),
       bool_option<A>("compare", &A::compare, false,
                      "significance of the F1 difference between two systems A and B (two FILEs): CoNLL "
@@ -83,7 +97,19 @@ EvalMode compare_mode(const EvalArgs& a, const ConfigMap& given) {
   return EvalMode::Compare;
 }
 
+EvalMode convert_mode(const EvalArgs& a, const ConfigMap& given) {
+  for (const char* o : {"pred", "gold", "model", "data", "out", "train", "errors", "report", "compare", "stats"})
+    if (given_option(given, o))
+      throw UsageError(std::string("--convert takes two FILEs, IN and OUT, and --to; it cannot be combined with --") + o);
+  if (a.files.size() != 2)
+    throw UsageError("--convert needs two FILEs (IN and OUT), got " + std::to_string(a.files.size()));
+  if (!given_option(given, "to")) throw UsageError("--convert needs --to conll, hf, pubtator or bioc");
+  return EvalMode::Convert;
+}
+
 EvalMode choose_mode(const EvalArgs& a, const ConfigMap& given) {
+  if (a.convert) return convert_mode(a, given);
+  if (given_option(given, "to")) throw UsageError("--to goes with --convert");
   if (!a.compare && (given_option(given, "method") || given_option(given, "samples") || given_option(given, "seed")))
     throw UsageError("--method, --samples and --seed go with --compare");
   if (a.train == kStdin && (a.pred == kStdin || a.gold == kStdin || a.data == kStdin))
@@ -132,9 +158,10 @@ std::string compare(const EvalArgs& a) {
   const std::string& path_b = a.files[1];
   Corpus gold, pred_a, pred_b;
   if (!a.gold.empty()) {
-    gold = read_eval_corpus(a.gold);
-    pred_a = read_eval_corpus(path_a);
-    pred_b = read_eval_corpus(path_b);
+    const CorpusReadOptions options = eval_read_options(a);
+    gold = read_eval_corpus(a.gold, options);
+    pred_a = read_eval_corpus(path_a, options);
+    pred_b = read_eval_corpus(path_b, options);
   } else {
     EvalInput in_a = read_conlleval_file(path_a);
     EvalInput in_b = read_conlleval_file(path_b);
@@ -146,8 +173,8 @@ std::string compare(const EvalArgs& a) {
         if (ga.tags[k] != gb.tags[k])
           throw InputError(fmt::format("{}:{}: gold tag '{}' differs from gold tag '{}' at {}:{}; both systems "
                                        "must be scored on the same gold data",
-                                       in_b.gold.path, gb.line + static_cast<int>(k), gb.tags[k], ga.tags[k],
-                                       in_a.gold.path, ga.line + static_cast<int>(k)));
+                                       in_b.gold.path, token_line(gb, k), gb.tags[k], ga.tags[k],
+                                       in_a.gold.path, token_line(ga, k)));
     }
     gold = std::move(in_a.gold);
     pred_a = std::move(in_a.pred);
@@ -155,6 +182,37 @@ std::string compare(const EvalArgs& a) {
   }
   SignificanceResult r = compare_systems(sentence_counts(gold, pred_a), sentence_counts(gold, pred_b), a.significance);
   return format_significance(r, path_a, path_b, a.format);
+}
+
+// --convert IN OUT --to FORMAT: the text of OUT. CoNLL output from PubTator or BioC keeps the
+// documents as -DOCSTART- lines; HF output writes ids when --labels is given.
+std::string convert(const EvalArgs& a) {
+  const CorpusReadOptions options = eval_read_options(a);
+  const std::string& in = a.files[0];
+  const Corpus corpus = read_eval_corpus(in, options);
+  std::ostringstream out;
+  const CorpusFormat from = in == kStdin ? CorpusFormat::Conll : corpus_format_of(in);
+  const bool documents = from == CorpusFormat::PubTator || from == CorpusFormat::Bioc;
+  write_corpus(out, corpus, a.to, options, documents);
+  return std::move(out).str();
+}
+
+// --gold --pred: token-level scores, and for two PubTator files the mention-level ones too.
+EvalOutput score_pair(const EvalArgs& a) {
+  const CorpusReadOptions options = eval_read_options(a);
+  if (a.gold == kStdin || a.pred == kStdin || corpus_format_of(a.gold) != CorpusFormat::PubTator ||
+      corpus_format_of(a.pred) != CorpusFormat::PubTator)
+    return eval_score_report(a, read_eval_corpus(a.gold, options), read_eval_corpus(a.pred, options));
+  const std::vector<PubTatorDocument> gold_docs = read_pubtator_text(read_text_file(a.gold), a.gold);
+  const std::vector<PubTatorDocument> pred_docs = read_pubtator_text(read_text_file(a.pred), a.pred);
+  // The mention scores count every mention; the token-level ones only those on tokens.
+  const MentionScores mentions = score_mentions(gold_docs, pred_docs, a.gold, a.pred);
+  PubTatorAlignment gold_alignment, pred_alignment;
+  const Corpus gold = pubtator_corpus(gold_docs, a.gold, &gold_alignment);
+  const Corpus pred = pubtator_corpus(pred_docs, a.pred, &pred_alignment);
+  report_alignment(gold_alignment, a.gold, options.log);
+  report_alignment(pred_alignment, a.pred, options.log);
+  return eval_score_report(a, gold, pred, &mentions);
 }
 
 }  // namespace
@@ -174,34 +232,77 @@ EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>&
   a.files = files;
   a.mode = choose_mode(a, given);
   std::vector<NamedPath> inputs = {{"--pred", a.pred}, {"--gold", a.gold}, {"--model", a.model}, {"--data", a.data}};
-  for (const std::string& f : a.files) inputs.push_back({"FILE", f});
+  const bool convert_out = a.mode == EvalMode::Convert && a.files[1] != kStdin;
+  for (std::size_t i = 0; i < a.files.size(); ++i)
+    if (a.mode != EvalMode::Convert || i == 0) inputs.push_back({"FILE", a.files[i]});
   if (!a.train.empty())
     for (const std::string& f : split_file_list(a.train)) inputs.push_back({"--train", f});
-  require_distinct_files(inputs, {{"--out", a.out}, {"--errors", a.errors}});
+  require_distinct_files(inputs, {{"--out", a.out}, {"--errors", a.errors}, {"OUT", convert_out ? a.files[1] : ""}});
   return a;
 }
 
-Corpus read_eval_corpus(const std::string& path) {
-  return path == kStdin ? read_conll(std::cin, "<stdin>") : read_conll(path);
+CorpusReadOptions eval_read_options(const EvalArgs& a) {
+  CorpusReadOptions o;
+  o.labels = read_label_list(a.labels);
+  o.log = &std::cerr;
+  return o;
 }
 
-EvalOutput eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus& pred) {
+Corpus read_eval_corpus(const std::string& path, const CorpusReadOptions& options) {
+  return path == kStdin ? read_conll(std::cin, "<stdin>") : read_corpus(path, options);
+}
+
+EvalOutput eval_score_report(const EvalArgs& a, const Corpus& gold, const Corpus& pred,
+                             const MentionScores* mentions) {
   const EvalReport report = evaluate(gold, pred);
   std::unique_ptr<TrainMentions> train;
   std::unique_ptr<NoveltyReport> novelty;
   if (!a.train.empty()) {
     train = std::make_unique<TrainMentions>(a.train == kStdin ? read_eval_corpus(a.train)
-                                                              : read_conll_files(a.train));
+                                                              : read_corpus_files(a.train, eval_read_options(a)));
     novelty = std::make_unique<NoveltyReport>(novelty_report(gold, pred, *train));
   }
   std::unique_ptr<ClassificationReport> classification;
   if (a.classification)
     classification = std::make_unique<ClassificationReport>(classification_report(gold, pred));
   EvalOutput out;
-  out.report = format_report(report, a.format, novelty.get(), classification.get());
+  out.report = format_report(report, a.format, novelty.get(), classification.get(), mentions);
   if (!a.errors.empty())
     out.errors = format_errors(collect_errors(gold, pred, train.get()), gold, train.get(), a.format);
   return out;
+}
+
+ModelData read_model_data(const EvalArgs& a) {
+  ModelData d;
+  if (a.data == kStdin || corpus_format_of(a.data) != CorpusFormat::PubTator) {
+    d.gold = read_eval_corpus(a.data, eval_read_options(a));
+    return d;
+  }
+  d.documents = read_pubtator_text(read_text_file(a.data), a.data);
+  PubTatorAlignment alignment;
+  d.gold = pubtator_corpus(d.documents, a.data, &alignment);
+  report_alignment(alignment, a.data, eval_read_options(a).log);
+  return d;
+}
+
+EvalOutput score_model_tags(const EvalArgs& a, const ModelData& data,
+                            const std::vector<std::vector<std::string>>& tags, std::string* out_text) {
+  Corpus pred = data.gold;
+  for (std::size_t i = 0; i < tags.size(); ++i) pred.sentences[i].tags = tags[i];
+  std::ostringstream out;
+  if (data.documents.empty()) {
+    write_conlleval(out, data.gold, pred);
+    *out_text = std::move(out).str();
+    return eval_score_report(a, data.gold, pred);
+  }
+  const std::vector<PubTatorDocument> predicted = pubtator_tagged(data.documents, tags);
+  if (corpus_format_of(a.out) == CorpusFormat::PubTator)
+    write_pubtator(out, predicted);
+  else
+    write_conlleval(out, data.gold, pred);
+  *out_text = std::move(out).str();
+  const MentionScores mentions = score_mentions(data.documents, predicted, a.data, "the predictions");
+  return eval_score_report(a, data.gold, pred, &mentions);
 }
 
 void write_conlleval(std::ostream& out, const Corpus& gold, const Corpus& pred) {
@@ -219,18 +320,17 @@ EvalOutput run_eval(const EvalArgs& a) {
       EvalInput in = read_conlleval_file(a.pred);
       return eval_score_report(a, in.gold, in.pred);
     }
-    case EvalMode::ScorePair: {
-      Corpus gold = read_eval_corpus(a.gold);
-      Corpus pred = read_eval_corpus(a.pred);
-      return eval_score_report(a, gold, pred);
-    }
+    case EvalMode::ScorePair:
+      return score_pair(a);
     case EvalMode::Stats: {
       std::vector<CorpusStats> stats;
-      for (const std::string& f : a.files) stats.push_back(corpus_stats(read_eval_corpus(f)));
-      return EvalOutput{format_stats(stats, a.format), ""};
+      for (const std::string& f : a.files) stats.push_back(corpus_stats(read_eval_corpus(f, eval_read_options(a))));
+      return EvalOutput{format_stats(stats, a.format), "", ""};
     }
     case EvalMode::Compare:
-      return EvalOutput{compare(a), ""};
+      return EvalOutput{compare(a), "", ""};
+    case EvalMode::Convert:
+      return EvalOutput{"", "", convert(a)};
     case EvalMode::ScoreModel:
     case EvalMode::Help:
       break;

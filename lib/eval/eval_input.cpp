@@ -95,9 +95,9 @@ void check_aligned(const Corpus& gold, const Corpus& pred) {
     for (std::size_t k = 0; k < m; ++k) {
       if (g.tokens[k] != p.tokens[k]) {
         throw InputError(fmt::format("{}:{}: token '{}' differs from token '{}' at {}:{}", gp,
-                                     g.line + static_cast<int>(k), message_excerpt(g.tokens[k]),
+                                     token_line(g, k), message_excerpt(g.tokens[k]),
                                      message_excerpt(p.tokens[k]), pp,
-                                     p.line + static_cast<int>(k)));
+                                     token_line(p, k)));
       }
     }
     if (g.tokens.size() != p.tokens.size()) {
@@ -106,8 +106,8 @@ void check_aligned(const Corpus& gold, const Corpus& pred) {
       const Sentence& b = gold_shorter ? p : g;
       throw InputError(fmt::format(
           "{}:{}: sentence {} ends after {} tokens, but at {}:{} it goes on with token '{}'",
-          gold_shorter ? gp : pp, a.line + static_cast<int>(m) - 1, s + 1, m,
-          gold_shorter ? pp : gp, b.line + static_cast<int>(m), message_excerpt(b.tokens[m])));
+          gold_shorter ? gp : pp, token_line(a, m - 1), s + 1, m,
+          gold_shorter ? pp : gp, token_line(b, m), message_excerpt(b.tokens[m])));
     }
   }
   if (gold.sentences.size() != pred.sentences.size()) {

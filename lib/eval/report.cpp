@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "eval/classification_format.h"
+#include "eval/mention_score.h"
 #include "eval/novelty.h"
 
 namespace medner {
@@ -160,18 +161,23 @@ ReportFormat parse_report_format(const std::string& name) {
 
 std::string format_report(const EvalReport& report, ReportFormat format,
                           const NoveltyReport* novelty,
-                          const ClassificationReport* classification) {
+                          const ClassificationReport* classification,
+                          const MentionScores* mentions) {
   const bool c = classification != nullptr;
+  const std::string m = mentions != nullptr ? format_mention_scores(*mentions, format) : "";
   switch (format) {
     case ReportFormat::Text:
       return format_text(report) + (novelty != nullptr ? format_novelty_text(*novelty) : "") +
-             (c ? "\n" + format_classification_text(*classification) : "");
+             (c ? "\n" + format_classification_text(*classification) : "") + m;
     case ReportFormat::Markdown:
       return format_markdown(report) +
              (novelty != nullptr ? format_novelty_markdown(*novelty) : "") +
-             (c ? format_classification_markdown(*classification) : "");
-    case ReportFormat::Json:
-      return format_json(report, novelty, classification);
+             (c ? format_classification_markdown(*classification) : "") + m;
+    case ReportFormat::Json: {
+      std::string out = format_json(report, novelty, classification);
+      if (mentions != nullptr) out.insert(out.size() - 3, ",\n  \"pubtator_mentions\": " + m);  // before "\n}\n"
+      return out;
+    }
   }
   MEDNER_CHECK(false, "unknown ReportFormat {}", static_cast<int>(format));
   return "";

@@ -13,6 +13,7 @@ namespace medner {
 
 struct NoveltyReport;         // eval/novelty.h
 struct ClassificationReport;  // eval/classification.h
+struct MentionScores;         // eval/mention_score.h
 
 enum class ReportFormat { Text, Markdown, Json };
 
@@ -37,10 +38,12 @@ ReportFormat parse_report_format(const std::string& name);
 // With `classification` (medner-eval's default --report all), the seqeval-style report follows
 // last (classification_format.h): in text after one blank line, in Markdown as another table,
 // in JSON as a member "classification". Without it the output is what it was before that report
-// existed, byte for byte.
+// existed, byte for byte. With `mentions` (PubTator gold and predictions), the mention-level
+// scores come last: a section in text and Markdown, a member "pubtator_mentions" in JSON.
 std::string format_report(const EvalReport& report, ReportFormat format,
                           const NoveltyReport* novelty = nullptr,
-                          const ClassificationReport* classification = nullptr);
+                          const ClassificationReport* classification = nullptr,
+                          const MentionScores* mentions = nullptr);
 
 // Helpers shared with the statistics report.
 std::string markdown_cell(const std::string& s);  // '|' escaped

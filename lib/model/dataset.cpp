@@ -112,7 +112,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
         int id = vocab.tags.find(tags[k]);
         if (id < 0)
           throw InputError(fmt::format("{}:{}: tag '{}' does not occur in the training data", path,
-                                       s.line + static_cast<int>(k), s.tags[k]));
+                                       token_line(s, k), s.tags[k]));
         e.tags.push_back(id);
       }
     }

@@ -1,6 +1,8 @@
 #include "model/tagging.h"
 
 #include "core/error.h"
+#include "data/hf_json.h"
+#include "data/pubtator.h"
 #include "data/token_lines.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
@@ -160,6 +162,37 @@ std::string checked_text(const std::string& line, const std::string& name, long 
   return utf8_repair(line);  // a NUL is valid UTF-8 and stays (JSON output escapes it)
 }
 
+// The sentence inputs, read whole.
+Corpus read_sentence_input(std::istream& in, const std::string& name, const TagOptions& o) {
+  switch (o.input) {
+    case TagInput::Conll: return read_conll(in, name);
+    case TagInput::Hf: return read_hf_json_text(read_text_stream(in, name), name, read_label_list(o.labels));
+    default: break;
+  }
+  return read_token_lines(in, name);
+}
+
+// A PubTator document as one unit: its text, the tokens of its sentences (title and abstract
+// apart) with offsets into it, registered with the tagger.
+Unit pubtator_unit(const PubTatorDocument& doc, int document, std::vector<std::vector<std::string>>& sentences) {
+  Unit u;
+  u.document = document;
+  u.tagged.text = doc.text();
+  u.tagged.pmid = doc.pmid;
+  u.tagged.title_bytes = doc.title.size();
+  u.chars = utf8_decode(u.tagged.text);
+  for (std::vector<Token>& sent : pubtator_sentences(doc)) {
+    const std::size_t first = u.tagged.tokens.size();
+    std::vector<std::string> words;
+    for (Token& t : sent) {
+      words.push_back(t.text);
+      u.tagged.tokens.push_back(std::move(t));
+    }
+    add_sentences(u, first, words, sentences);
+  }
+  return u;
+}
+
 }  // namespace
 
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
@@ -180,10 +213,20 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   };
   std::vector<Unit> units;
   std::vector<std::vector<std::string>> sentences;
+  if (o.input == TagInput::PubTator) {
+    const std::vector<PubTatorDocument> docs = read_pubtator_text(read_text_stream(in, name), name);
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      units.push_back(pubtator_unit(docs[d], static_cast<int>(d), sentences));
+      if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
+    }
+    if (!units.empty()) flush(units, sentences);
+    return written;
+  }
   if (o.input != TagInput::Text) {
-    Corpus corpus = o.input == TagInput::Conll ? read_conll(in, name) : read_token_lines(in, name);
+    const Corpus corpus = read_sentence_input(in, name, o);
     const bool context = model.net->config().context > 0;
-    for (const Sentence& s : corpus.sentences) {
+    for (std::size_t i = 0; i < corpus.sentences.size(); ++i) {
+      const Sentence& s = corpus.sentences[i];
       // With document context a chunk ends only where a document does, so that every window is
       // the one training and medner-eval read (the corpus is in memory already).
       if (static_cast<int>(units.size()) >= o.chunk_lines && (!context || s.document != units.back().document))
@@ -191,6 +234,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
       Unit u;
       u.document = s.document;
       u.tagged = tagged_from_words(s.tokens);
+      u.tagged.pmid = std::to_string(i + 1);
       u.chars = utf8_decode(u.tagged.text);
       add_sentences(u, 0, s.tokens, sentences);
       units.push_back(std::move(u));
@@ -210,6 +254,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
       u.tagged.line_end.insert(0, "\r");
     }
     u.document = document_id;
+    u.tagged.pmid = std::to_string(line_number);
     u.tagged.text = checked_text(line, name, line_number, offset, o.repair_utf8);
     offset += line.size() + u.tagged.line_end.size();
     add_text_sentences(u, sentences);

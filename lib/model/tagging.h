@@ -22,14 +22,17 @@ constexpr int kMaxNbest = 100;
 
 // What medner-tag reads: raw text, one document per line (split and tokenized here); CoNLL
 // sentences (token [columns] tag; the tags are ignored); or one token a line without tags
-// (data/token_lines.h). Both sentence inputs are tagged as given, never re-tokenized.
-enum class TagInput { Text, Conll, Tokens };
+// (data/token_lines.h); Hugging Face JSON lines (data/hf_json.h); PubTator documents
+// (data/pubtator.h; split and tokenized like raw text, title and abstract apart). The sentence
+// inputs (CoNLL, tokens, HF) are tagged as given, never re-tokenized.
+enum class TagInput { Text, Conll, Tokens, Hf, PubTator };
 
 struct TagOptions {
   TagInput input = TagInput::Text;
   // Raw text that is not UTF-8 (or holds NUL bytes: a binary or compressed file given as text) is
   // refused with its offset; with repair_utf8 each bad byte becomes U+FFFD and tagging goes on.
   bool repair_utf8 = false;
+  std::string labels;  // HF input with label ids: the names (data/hf_json.h: read_label_list)
   OutputFormat format = OutputFormat::Jsonl;
   int threads = 0;         // 0: all cores
   int nbest = 0;           // add the K best tag sequences (CRF models)

@@ -32,9 +32,14 @@ OptionTable<T> make_train_options() {
     return not_stored(text_option<T>(name, OptionKind::Path, field, "", help));
   };
   OptionTable<T> t = {
-      path("train", &T::train, "training data (CoNLL); several files as A,B (e.g. train + dev)"),
-      path("dev", &T::dev, "development data for early stopping (CoNLL)"),
+      path("train", &T::train,
+           "training data (CoNLL; by the name *.jsonl/*.json Hugging Face JSON lines, *.pubtator PubTator, "
+           "*.bioc.json BioC JSON: docs/file-formats.md); several files as A,B (e.g. train + dev)"),
+      path("dev", &T::dev, "development data for early stopping (a format as --train)"),
       path("test", &T::test, "optional test data, scored with the best model at the end"),
+      not_stored(text_option<T>("labels", OptionKind::String, &T::labels, "",
+                                "label names of Hugging Face files whose ner_tags are ids: B-X,I-X,... in id order, "
+                                "or a dataset_info.json / label.json file")),
       path("model", &T::model, "output model file"),
       path("log", &T::log, "write per-epoch records as JSON lines to this file"),
       path("checkpoint", &T::checkpoint, "checkpoint file (default: MODEL.ckpt)"),

@@ -2,6 +2,8 @@
 // built (or taken from the checkpoint on --resume), the optimizer, the parameter average and the
 // parallel step made ready.
 #include "core/error.h"
+#include "data/corpus_format.h"
+#include "data/hf_json.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
 #include "io/file_identity.h"
@@ -21,10 +23,10 @@ namespace {
 
 // --train A,B: each file read and checked in its own tag scheme (errors keep their file and line),
 // the schemes equal (the network learns one conversion of them), then concatenated in order.
-Corpus read_training_files(const std::string& list) {
+Corpus read_training_files(const std::string& list, const CorpusReadOptions& options) {
   std::string first;
   TagScheme scheme = TagScheme::IOB2;
-  return read_conll_files(list, [&](const Corpus& part) {
+  return read_corpus_files(list, options, [&](const Corpus& part) {
     const TagScheme s = detect_tag_scheme(part);
     validate_tags(part, s);
     if (first.empty()) {
@@ -99,9 +101,12 @@ void TrainingRun::claim_paths() {
 }
 
 void TrainingRun::read_data() {
-  train_ = read_training_files(config_.train);
-  dev_ = read_conll(config_.dev);
-  if (!config_.test.empty()) test_ = read_conll(config_.test);
+  CorpusReadOptions options;
+  options.labels = read_label_list(config_.labels);
+  options.log = &log_;  // PubTator mentions not aligned to tokens are reported there
+  train_ = read_training_files(config_.train, options);
+  dev_ = read_corpus(config_.dev, options);
+  if (!config_.test.empty()) test_ = read_corpus(config_.test, options);
   identity_ = run_identity(config_.train, config_.dev, threads_);
 }
 

@@ -223,7 +223,7 @@ grep -q "in the file but .* in the model" "$TMP/err" || fail "shape mismatch mes
 expect_error 1 "error: $TMP/none.bin: cannot open: No such file or directory" "$TAG" --model "$TMP/none.bin"
 expect_error 2 "error: --model is required" "$TAG"
 expect_error 2 "error: --chunk: expected a positive integer" "$TAG" --model "$MODEL" --chunk 0
-expect_error 2 "error: --output-format: expected conll, jsonl or brat, got 'xml'" "$TAG" --model "$MODEL" --output-format xml
+expect_error 2 "error: --output-format: expected conll, jsonl, brat, hf or pubtator, got 'xml'" "$TAG" --model "$MODEL" --output-format xml
 expect_error 2 "error: --threads: expected an integer in [0, 1024], got '100000'" "$TAG" --model "$MODEL" --threads 100000
 expect_error 2 "error: --threads: expected an integer in [0, 1024], got '100000'" "$EVAL" --model "$MODEL" --data "$TMP/dev.tsv" --threads 100000
 expect_error 2 "error: --threads: expected a non-negative integer, got '-1'" "$EVAL" --model "$MODEL" --data "$TMP/dev.tsv" --threads -1

@@ -48,7 +48,7 @@ TEST_CASE("tag output: format names; an unknown one is an input error naming the
   CHECK(parse_output_format("jsonl") == OutputFormat::Jsonl);
   CHECK(parse_output_format("brat") == OutputFormat::Brat);
   CHECK_THROWS_WITH_AS(parse_output_format("JSON"),
-                       "--output-format: expected conll, jsonl or brat, got 'JSON'", InputError);
+                       "--output-format: expected conll, jsonl, brat, hf or pubtator, got 'JSON'", InputError);
 }
 
 TEST_CASE("tag output: JSON string escaping") {
