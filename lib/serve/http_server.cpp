@@ -113,6 +113,9 @@ void serve_http(const ModelRegistry& models, const ServeOptions& o, std::ostream
   httplib::Server svr;
   const std::size_t threads = static_cast<std::size_t>(std::max(1, o.threads));
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // httplib writes the head and the body of an answer in two sends; with Nagle's algorithm the
+  // second waits for the client's delayed ACK, 40 ms on Linux, on every request.
+  svr.set_tcp_nodelay(true);
   svr.set_payload_max_length(o.max_body);
   const auto io_seconds = static_cast<time_t>(std::max(1.0, o.limits.max_seconds));
   svr.set_read_timeout(io_seconds);
