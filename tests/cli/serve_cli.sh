@@ -23,6 +23,12 @@ printf 'β-blockers and µg doses in “ataxia-telangiectasia” 😀 disease\n'
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" > "$dir/want.jsonl" || { echo "FAIL: medner-tag"; exit 1; }
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" --nbest 2 > "$dir/want2.jsonl" || { echo "FAIL: medner-tag --nbest"; exit 1; }
 
+# Refusals before listening: no model is a usage error (2); a model that does not load, 1.
+"$bin/medner-serve" --port 0 2>/dev/null
+[ $? -eq 2 ] || { echo "FAIL: no --model: expected exit 2"; fail=1; }
+"$bin/medner-serve" --model "x=$dir/missing.bin" --port 0 2>"$dir/missing.log"
+[ $? -eq 1 ] && grep -q 'missing.bin' "$dir/missing.log" || { echo "FAIL: a missing model: expected exit 1 naming it"; fail=1; }
+
 "$bin/medner-serve" --model "tiny=$dir/m.bin" --model "other=$dir/m.bin" --port 0 --threads 4 \
   --max-body 100000 --max-texts 50 2>"$dir/serve.log" &
 pid=$!
