@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # medner-serve end to end on a tiny trained model and an ephemeral loopback port: /health,
-# /models, POST /tag ("text", "texts", "nbest", a second model) equal to medner-tag's JSON lines,
-# one malformed request of each kind (bad JSON, missing field, wrong type, unknown model, body
-# over --max-body, texts over --max-texts, no such endpoint) answered 4xx with a JSON error,
-# concurrent clients, access log lines, and SIGTERM during a request: answered, then exit 0.
+# /models, POST /tag ("text", "texts" (up to 999 at once), "nbest", a second model) equal to
+# medner-tag's JSON lines, one malformed request of each kind (bad JSON, missing field, wrong
+# type, unknown model, a 10 MB body over --max-body, 1,001 texts over --max-texts, no such
+# endpoint) answered 4xx with a JSON error, concurrent clients, access log lines, and SIGTERM
+# during a request: answered, then exit 0.
 set -u
 bin=$1
 [ -x "$bin/medner-serve" ] || { echo "medner-serve not built (MEDNER_SERVE=OFF): skipped"; exit 0; }
@@ -30,7 +31,7 @@ printf 'β-blockers and µg doses in “ataxia-telangiectasia” 😀 disease\n'
 [ $? -eq 1 ] && grep -q 'missing.bin' "$dir/missing.log" || { echo "FAIL: a missing model: expected exit 1 naming it"; fail=1; }
 
 "$bin/medner-serve" --model "tiny=$dir/m.bin" --model "other=$dir/m.bin" --port 0 --threads 4 \
-  --max-body 100000 --max-texts 50 2>"$dir/serve.log" &
+  --max-body 1000000 --max-texts 1000 2>"$dir/serve.log" &
 pid=$!
 port=
 for _ in $(seq 300); do
@@ -90,13 +91,15 @@ bad = [
     ("wrong type", "/tag", b'{"texts": ["a", 7]}', 400, "texts[1]"),
     ("nbest wrong type", "/tag", b'{"text": "a", "nbest": "2"}', 400, "nbest"),
     ("unknown model", "/tag", b'{"text": "a", "model": "nope"}', 404, "unknown model 'nope'"),
-    ("body over --max-body", "/tag", json.dumps({"text": "x " * 60000}).encode(), 413, "--max-body"),
-    ("texts over --max-texts", "/tag", json.dumps({"texts": ["a"] * 51}).encode(), 413, "at most 50"),
+    ("10 MB body over --max-body", "/tag", json.dumps({"text": "x " * 5000000}).encode(), 413, "over 1000000 bytes"),
+    ("texts over --max-texts", "/tag", json.dumps({"texts": ["a"] * 1001}).encode(), 413, "1001 texts, at most 1000"),
     ("no such endpoint", "/nothing", b'{}', 404, "no endpoint"),
 ]
 for name, path, raw, status, says in bad:
     s, r = call("POST", path, raw=raw)
     if s != status or says not in r.get("error", ""): fail(f"{name}: {s} {r}")
+s, r = call("POST", "/tag", {"texts": texts * 111})  # 999 texts at once
+if s != 200 or r.get("results") != want * 111: fail(f"999 texts: {s}")
 s, r = call("GET", "/tag")
 if s != 404 or "error" not in r: fail(f"GET /tag: {s} {r}")
 
