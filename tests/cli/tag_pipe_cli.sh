@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # medner-tag reading a pipe answers each line as soon as it is tagged: a coprocess writes one
 # line, reads its JSON line back (within a timeout, so the test cannot hang) before writing the
-# next; the same through a FIFO given as --input; and the answers equal those for the same
+# next; a whole line followed by half of the next is answered while the writer pauses; the
+# same through a FIFO given as --input; and the answers equal those for the same
 # lines read from a regular file (where chunks are --chunk lines, as before).
 set -u
 bin=$1
@@ -65,6 +66,22 @@ except subprocess.TimeoutExpired:
     p.kill(); rc = "timeout"
 if rc != 0:
     print("FAIL: stdin pipe: exit", rc); ok = False
+
+# A whole line followed by the start of the next: the whole one is answered while the writer
+# pauses in the middle of the next (a reader that only asks "is anything readable" would wait).
+p = subprocess.Popen([tag, "--model", os.path.join(d, "m.bin")], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, bufsize=0)
+write_stdin((lines[0] + "\n" + lines[1][:10]).encode("utf-8"))
+got = read_line(p.stdout)
+if got is None or json.loads(got) != want[0]:
+    print("FAIL: partial next line: no answer to the whole line before it"); ok = False
+write_stdin((lines[1][10:] + "\n").encode("utf-8"))
+got = read_line(p.stdout)
+if got is None or json.loads(got) != want[1]:
+    print("FAIL: partial next line: its answer once completed"); ok = False
+p.stdin.close()
+if p.wait(timeout=20) != 0:
+    print("FAIL: partial next line: exit status"); ok = False
 
 # --input FIFO.
 fifo = os.path.join(d, "in.fifo")
