@@ -69,6 +69,7 @@ TagRequest parse_tag_request(const std::string& body, std::size_t max_texts) {
     if (!k.is_number_integer() && !k.is_number_unsigned())
       throw RequestError(400, "\"nbest\": expected an integer from 0 to " + std::to_string(kMaxNbest) + ", got " +
                                   type_of(k));
+    // An unsigned integer past 2^63 would wrap when read as long long: any huge one is out of range.
     const long long v = k.is_number_unsigned() && k.get<unsigned long long>() > 1000000ULL ? 1000000LL : k.get<long long>();
     if (v < 0 || v > kMaxNbest)
       throw RequestError(400, fmt::format("\"nbest\": expected an integer from 0 to {}, got {}", kMaxNbest, k.dump()));
