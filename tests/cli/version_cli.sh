@@ -6,7 +6,7 @@ bin=$1
 fail=0
 want="medner $(sed -n 's/^project(medner VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)"
 [ "$want" != "medner " ] || { echo "FAIL: no version in CMakeLists.txt"; exit 1; }
-for exe in medner-train medner-eval medner-tag medner-serve; do
+for exe in medner-train medner-eval medner-tag medner-pretrain medner-serve; do
   if [ ! -x "$bin/$exe" ]; then
     [ "$exe" = medner-serve ] && continue  # -DMEDNER_SERVE=OFF
     echo "FAIL: $exe not built"; fail=1; continue
