@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
     add_table_options(o, infos);
     o.add_options()("files", "files for --stats, --compare and --convert", cxxopts::value<std::vector<std::string>>())(
         "h,help", "print this help");
+    add_version_option(o);
     o.parse_positional({"files"});
     cxxopts::ParseResult r = o.parse(argc, argv);
+    if (print_version(r)) return kExitOk;
     if (r.count("help") != 0) {
       std::cout << o.help();
       return kExitOk;

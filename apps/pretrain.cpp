@@ -93,10 +93,12 @@ int main(int argc, char** argv) {
                                           "  medner-pretrain vectors --input TEXT --output PREFIX [options]\n"
                                           "  medner-pretrain vectors --vectors PREFIX.bin --neighbours WORD[,WORD]");
     o.add_options()("h,help", "print this help")("command", "vectors", cxxopts::value<std::string>());
+    add_version_option(o);
     o.parse_positional({"command"});
     const std::vector<OptionInfo> infos = option_infos(pretrain_options());
     add_table_options(o, infos);
     cxxopts::ParseResult r = o.parse(argc, argv);
+    if (print_version(r)) return kExitOk;
     if (r.count("help") != 0) {
       std::cout << o.help();
       return kExitOk;

@@ -6,12 +6,9 @@
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/file_identity.h"
+#include "io/input_file.h"
 #include "model/tagging.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -70,9 +67,11 @@ int main(int argc, char** argv) {
   return run_app("medner-tag", "try a smaller --chunk or fewer --threads", [&] {
     cxxopts::Options o("medner-tag", "Tag text with a trained medner model.");
     o.add_options()("h,help", "print this help");
+    add_version_option(o);
     const std::vector<OptionInfo> infos = option_infos(tag_options());
     add_table_options(o, infos);
     cxxopts::ParseResult r = o.parse(argc, argv);
+    if (print_version(r)) return kExitOk;
     if (r.count("help") != 0) {
       std::cout << o.help();
       return kExitOk;
@@ -93,26 +92,20 @@ int main(int argc, char** argv) {
     require_distinct_files({{"--model", a.model}, {"--input", a.input}},
                            {{"--output", a.output}, {"the brat text file", txt}});
     TrainedModel m = load_trained_model(a.model);
-    std::unique_ptr<std::ifstream> file;
-    std::istream* in = &std::cin;
-    if (a.input != "-") {
-      std::error_code ec;
-      if (std::filesystem::is_directory(a.input, ec))
-        throw IoError(a.input + ": cannot read: is a directory, expected a file");
-      file = std::make_unique<std::ifstream>(a.input, std::ios::binary);
-      if (!*file) throw IoError(a.input + ": cannot open for reading: " + std::strerror(errno));
-      in = file.get();
-    }
-    const std::string name = a.input == "-" ? "<stdin>" : a.input;
+    InputFile in(a.input);
+    LineReady line_ready;  // a pipe: each line is answered as soon as no more is waiting
+    if (in.arrives()) line_ready = [&in] { return in.line_ready(); };
     if (a.output.empty()) {
-      tag_stream(m, *in, name, std::cout, a.tag);
+      tag_stream(m, in.stream(), in.name(), std::cout, a.tag, nullptr, line_ready);
     } else {
       AtomicWriter w(a.output);
       std::unique_ptr<AtomicWriter> text = txt.empty() ? nullptr : std::make_unique<AtomicWriter>(txt);
-      tag_stream(m, *in, name, w.stream(), a.tag, text ? &text->stream() : nullptr);
+      tag_stream(m, in.stream(), in.name(), w.stream(), a.tag, text ? &text->stream() : nullptr, line_ready);
+      in.check();
       if (text) text->commit();
       w.commit();
     }
+    in.check();
     return kExitOk;
   });
 }

@@ -32,8 +32,13 @@ int main(int argc, char** argv) {
     o.add_options()("config", "config file of 'key = value' lines (keys are the long option names)",
                     cxxopts::value<std::string>(), "FILE")("h,help", "print this help")(
         "build-info", "print how this binary was built (precision, MPI library) and exit");
+    add_version_option(o);
     add_table_options(o, train_option_infos());
     cxxopts::ParseResult r = o.parse(argc, argv);
+    if (r.count("version") != 0) {
+      if (root) print_version(r);
+      return kExitOk;
+    }
     if (r.count("help") != 0 || r.count("build-info") != 0) {
       if (root && r.count("help") != 0) std::cout << o.help();
       if (root && r.count("help") == 0)

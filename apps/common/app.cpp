@@ -1,6 +1,7 @@
 #include "common/app.h"
 
 #include "core/error.h"
+#include "core/version.h"
 
 #include <iostream>
 #include <new>
@@ -16,6 +17,16 @@ void add_table_options(cxxopts::Options& options, const std::vector<OptionInfo>&
     else
       options.add_options()(o.name, help, cxxopts::value<std::string>(), o.kind == OptionKind::Path ? "FILE" : "VALUE");
   }
+}
+
+void add_version_option(cxxopts::Options& options) {
+  options.add_options()("version", "print the version and exit");
+}
+
+bool print_version(const cxxopts::ParseResult& result) {
+  if (result.count("version") == 0) return false;
+  std::cout << "medner " << kVersion << "\n";
+  return true;
 }
 
 ConfigMap given_options(const cxxopts::ParseResult& r, const std::vector<OptionInfo>& table, bool positional) {

@@ -20,6 +20,12 @@ constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
 // value: --resume means --resume true).
 void add_table_options(cxxopts::Options& options, const std::vector<OptionInfo>& table);
 
+// --version, answered by print_version: "medner <version>" (core/version.h), the same line from
+// every executable.
+void add_version_option(cxxopts::Options& options);
+// Prints the version line when the command line has --version; true if it did.
+bool print_version(const cxxopts::ParseResult& result);
+
 // The options of the table that the command line gives, in table order. UsageError for a stray
 // argument when the command takes no positional ones.
 ConfigMap given_options(const cxxopts::ParseResult& result, const std::vector<OptionInfo>& table,

@@ -75,8 +75,8 @@ struct Unit {
   int document = 0;  // for document context: the input line, or the CoNLL sentence's document
 };
 
-void tag_units(const TrainedModel& model, std::vector<Unit>& units,
-               std::vector<std::vector<std::string>>& sentences, const TagOptions& o) {
+void tag_units(const TrainedModel& model, const Predictor& predictor, std::vector<Unit>& units,
+               std::vector<std::vector<std::string>>& sentences, int nbest) {
   Dataset data = encode_tokens(sentences, model.vocab);
   if (model.net->config().context > 0) {
     std::vector<int> document(sentences.size(), 0);
@@ -84,8 +84,7 @@ void tag_units(const TrainedModel& model, std::vector<Unit>& units,
       for (std::size_t id : u.sentence_ids) document[id] = u.document;
     add_context(data, model.net->config().context, document);
   }
-  Predictor predictor(*model.net, model.vocab, o.threads);
-  std::vector<Prediction> preds = predictor.predict(data, true, o.nbest);
+  std::vector<Prediction> preds = predictor.predict(data, true, nbest);
   for (Unit& u : units) {
     std::vector<std::vector<std::pair<std::vector<std::string>, double>>> parts;
     for (std::size_t k = 0; k < u.sentence_ids.size(); ++k) {
@@ -101,9 +100,9 @@ void tag_units(const TrainedModel& model, std::vector<Unit>& units,
         e.confidence = p.confidence[s];
         u.tagged.entities.push_back(std::move(e));
       }
-      if (o.nbest > 0) parts.push_back(p.nbest);
+      if (nbest > 0) parts.push_back(p.nbest);
     }
-    if (o.nbest > 0 && !parts.empty()) u.tagged.nbest = merge_kbest(parts, o.nbest);
+    if (nbest > 0 && !parts.empty()) u.tagged.nbest = merge_kbest(parts, nbest);
   }
 }
 
@@ -196,11 +195,12 @@ Unit pubtator_unit(const PubTatorDocument& doc, int document, std::vector<std::v
 }  // namespace
 
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& o, std::ostream* document) {
+                const TagOptions& o, std::ostream* document, const LineReady& line_ready) {
+  const Predictor predictor(*model.net, model.vocab, o.threads);
   BratState brat;
   long written = 0;
   auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
-    tag_units(model, units, sentences, o);
+    tag_units(model, predictor, units, sentences, o.nbest);
     for (const Unit& u : units) {
       write_tagged(out, u.tagged, o.format, &brat);
       if (document != nullptr) *document << u.tagged.text << u.tagged.line_end;
@@ -246,13 +246,17 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   std::size_t offset = 0;  // of the line in the input, in bytes
   long line_number = 1;
   // Documents numbered modulo 2^30: only neighbours' numbers are compared, and they differ.
-  for (int document_id = 0; std::getline(in, line); document_id = (document_id + 1) & 0x3fffffff, ++line_number) {
-    Unit u;
-    u.tagged.line_end = in.eof() ? "" : "\n";  // getline at the end of the input without a '\n'
+  for (int document_id = 0;; document_id = (document_id + 1) & 0x3fffffff, ++line_number) {
+    // A line is one document, so a chunk cut short here tags exactly as a full one would.
+    if (!units.empty() && line_ready && !line_ready()) flush(units, sentences);
+    if (!std::getline(in, line)) break;
+    std::string line_end = in.eof() ? "" : "\n";  // getline at the end of the input without a '\n'
     if (!line.empty() && line.back() == '\r') {
       line.pop_back();
-      u.tagged.line_end.insert(0, "\r");
+      line_end.insert(0, "\r");
     }
+    Unit u;
+    u.tagged.line_end = std::move(line_end);
     u.document = document_id;
     u.tagged.pmid = std::to_string(line_number);
     u.tagged.text = checked_text(line, name, line_number, offset, o.repair_utf8);
@@ -266,14 +270,14 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   return written;
 }
 
-std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
-                                      const TagOptions& o) {
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
+                                      const std::vector<std::string>& texts, const TagOptions& o) {
   std::vector<TaggedSentence> out;
   out.reserve(texts.size());
   std::vector<Unit> units;
   std::vector<std::vector<std::string>> sentences;
   auto flush = [&] {
-    tag_units(model, units, sentences, o);
+    tag_units(model, predictor, units, sentences, o.nbest);
     for (Unit& u : units) out.push_back(std::move(u.tagged));
     units.clear();
     sentences.clear();
@@ -288,6 +292,12 @@ std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vect
   }
   if (!units.empty()) flush();
   return out;
+}
+
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
+                                      const TagOptions& o) {
+  const Predictor predictor(*model.net, model.vocab, o.threads);
+  return tag_texts(model, predictor, texts, o);
 }
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {

@@ -4,10 +4,12 @@
 
 #include "data/tag_output.h"
 #include "eval/metrics.h"
+#include "model/predictor.h"
 #include "model/trained_model.h"
 
 #include <iosfwd>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,11 +41,17 @@ struct TagOptions {
   int chunk_lines = 2000;  // lines read, tagged in parallel and written per round
 };
 
+// For raw text that arrives while it is tagged (a pipe): whether the next line can be read
+// without waiting (io/pipe_input.h). While it cannot, the lines read so far are tagged and
+// written first, so `tail -f | medner-tag` answers each line at once.
+using LineReady = std::function<bool()>;
+
 // Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
 // input units (lines or sentences) written. `document`, if given, gets the text the offsets of
-// brat output index (each unit's text and line end): for raw text, the input's bytes.
+// brat output index (each unit's text and line end): for raw text, the input's bytes. Without
+// `line_ready` a chunk is --chunk lines or the end of the input.
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& options, std::ostream* document = nullptr);
+                const TagOptions& options, std::ostream* document = nullptr, const LineReady& line_ready = {});
 
 // Tags raw texts, each one document as a line of raw text input is (a newline inside is just
 // whitespace), in chunks of options.chunk_lines on options.threads; the results in order, with
@@ -51,6 +59,11 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 // unless options.repair_utf8. For servers and the Python module.
 std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
                                       const TagOptions& options);
+// The same with `predictor` (built on model.net; options.threads is then its own): a tagging
+// service keeps one Predictor per model, whose per-thread state survives between calls
+// (concurrent calls are safe).
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
+                                      const std::vector<std::string>& texts, const TagOptions& options);
 
 // Tags the sentences of a gold corpus; returns IOB2 tags per sentence.
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads);

@@ -1,0 +1,103 @@
+#include "serve/handlers.h"
+
+#include "core/error.h"
+#include "core/version.h"
+#include "data/json_text.h"
+#include "data/tag_output.h"
+#include "model/tagging.h"
+#include "serve/tag_request.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <new>
+#include <sstream>
+
+namespace medner {
+
+namespace {
+
+// Texts tagged per round: the deadline is checked between rounds, and a round is enough
+// sentences to fill the tagger's batches (model/predictor.h).
+constexpr std::size_t kTextsPerRound = 64;
+
+// Invalid UTF-8 cannot reach here from a request (the parser refuses it), but a model's stored
+// configuration or path may hold any bytes: replace them rather than throw.
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// The JSON object medner-tag writes for `unit`, without its newline.
+std::string jsonl_object(const TaggedSentence& unit) {
+  std::ostringstream s;
+  write_tagged(s, unit, OutputFormat::Jsonl, nullptr);
+  std::string line = s.str();
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+Reply tag_reply(const ModelRegistry& models, const std::string& body, const ServeLimits& limits) {
+  const auto start = std::chrono::steady_clock::now();
+  const TagRequest r = parse_tag_request(body, limits.max_texts);
+  const ServedModel* m = models.find(r.model);
+  if (m == nullptr) {
+    std::string known;
+    for (const std::string& n : models.names()) known += (known.empty() ? "" : ", ") + n;
+    throw RequestError(404, "unknown model '" + r.model + "'; loaded: " + known);
+  }
+  TagOptions options;  // threads: the model's Predictor's
+  options.nbest = r.nbest;
+  options.chunk_lines = static_cast<int>(kTextsPerRound);
+  std::vector<std::string> lines;
+  lines.reserve(r.texts.size());
+  for (std::size_t at = 0; at < r.texts.size(); at += kTextsPerRound) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (at > 0 && elapsed > limits.max_seconds)
+      throw RequestError(503, fmt::format("the request took longer than {} s (--max-seconds) after {} of {} texts; "
+                                          "send fewer or shorter texts",
+                                          limits.max_seconds, at, r.texts.size()));
+    const std::size_t end = std::min(r.texts.size(), at + kTextsPerRound);
+    const std::vector<std::string> round(r.texts.begin() + static_cast<std::ptrdiff_t>(at),
+                                         r.texts.begin() + static_cast<std::ptrdiff_t>(end));
+    for (const TaggedSentence& unit : tag_texts(m->model, *m->predictor, round, options))
+      lines.push_back(jsonl_object(unit));
+  }
+  const std::string head = "{\"model\": " + json_quote(m->name);
+  if (r.single) return Reply{200, head + ", " + lines.front().substr(1)};  // the line opens with '{'
+  std::string out = head + ", \"results\": [";
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + lines[i];
+  return Reply{200, out + "]}"};
+}
+
+}  // namespace
+
+Reply error_reply(int status, const std::string& message) {
+  return Reply{status, dump(nlohmann::json{{"error", message}})};
+}
+
+Reply handle_tag(const ModelRegistry& models, const std::string& body, const ServeLimits& limits) {
+  try {
+    return tag_reply(models, body, limits);
+  } catch (const RequestError& e) {
+    return error_reply(e.status(), e.what());
+  } catch (const InputError& e) {  // a text the tagger refuses (parse_tag_request checks first)
+    return error_reply(400, e.what());
+  } catch (const std::bad_alloc&) {
+    return error_reply(503, "out of memory; send fewer or shorter texts");
+  } catch (const std::exception& e) {
+    return error_reply(500, e.what());
+  }
+}
+
+Reply handle_health(const ModelRegistry& models) {
+  return Reply{200, dump(nlohmann::json{{"status", "ok"}, {"version", kVersion}, {"models", models.names()}})};
+}
+
+Reply handle_models(const ModelRegistry& models) {
+  try {
+    return Reply{200, dump(nlohmann::json{{"models", models.describe()}})};
+  } catch (const std::exception& e) {
+    return error_reply(500, e.what());
+  }
+}
+
+}  // namespace medner
