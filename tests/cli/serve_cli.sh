@@ -51,6 +51,17 @@ want = [json.loads(l) for l in open(os.path.join(d, "want.jsonl"), encoding="utf
 want2 = [json.loads(l) for l in open(os.path.join(d, "want2.jsonl"), encoding="utf-8")]
 ok = True
 
+# Equal to medner-tag's answer but for the last digits of confidences and n-best probabilities: a
+# text tagged in another batch (alone, or among 999) is summed in another order (about 1e-5).
+def same(x, y):
+    if isinstance(x, dict):
+        return isinstance(y, dict) and x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+    if isinstance(x, list):
+        return isinstance(y, list) and len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
+    if isinstance(x, float) or isinstance(y, float):
+        return isinstance(x, (int, float)) and isinstance(y, (int, float)) and abs(x - y) < 1e-4
+    return x == y
+
 def fail(msg):
     global ok
     print("FAIL:", msg); ok = False
@@ -78,12 +89,12 @@ if s != 200 or names != ["tiny", "other"] or not m["models"][0]["default"] or "D
     fail(f"/models: {s} {m}")
 
 s, r = call("POST", "/tag", {"texts": texts})
-if s != 200 or r.get("model") != "tiny" or r.get("results") != want: fail(f"texts: {s} differ from medner-tag")
+if s != 200 or r.get("model") != "tiny" or not same(r.get("results"), want): fail(f"texts: {s} differ from medner-tag")
 if sum(len(x["entities"]) for x in want) == 0: fail("no entities to compare")
 s, r = call("POST", "/tag", {"text": texts[-1], "model": "other"})
-if s != 200 or r.pop("model", None) != "other" or r != want[-1]: fail(f"text: {s} {r}")
+if s != 200 or r.pop("model", None) != "other" or not same(r, want[-1]): fail(f"text: {s} {r}")
 s, r = call("POST", "/tag", {"texts": texts, "nbest": 2})
-if s != 200 or r.get("results") != want2: fail(f"nbest: {s}")
+if s != 200 or not same(r.get("results"), want2): fail(f"nbest: {s}")
 
 bad = [
     ("malformed JSON", "/tag", b'{"text": ', 400, "malformed JSON"),
@@ -99,7 +110,7 @@ for name, path, raw, status, says in bad:
     s, r = call("POST", path, raw=raw)
     if s != status or says not in r.get("error", ""): fail(f"{name}: {s} {r}")
 s, r = call("POST", "/tag", {"texts": texts * 111})  # 999 texts at once
-if s != 200 or r.get("results") != want * 111: fail(f"999 texts: {s}")
+if s != 200 or not same(r.get("results"), want * 111): fail(f"999 texts: {s}")
 s, r = call("GET", "/tag")
 if s != 404 or "error" not in r: fail(f"GET /tag: {s} {r}")
 
@@ -110,7 +121,7 @@ def client(k):
         j = (k + i) % len(texts)
         s, r = call("POST", "/tag", {"text": texts[j]})
         r.pop("model", None)
-        if s != 200 or r != want[j]: errors.append((k, i, s))
+        if s != 200 or not same(r, want[j]): errors.append((k, i, s))
 threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
