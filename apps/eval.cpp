@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "eval/eval_command.h"
 #include "io/atomic_file.h"
+#include "model/model_card.h"
+#include "model/shipped_models.h"
 #include "model/tagging.h"
 
 #include <iostream>
@@ -25,6 +27,7 @@ constexpr const char* kUsage =
     "   --errors FILE to list every false positive and false negative)\n"
     "  medner-eval --compare A B [--gold G]  is F1(B) - F1(A) significant?\n"
     "  medner-eval --stats FILE...\n"
+    "  medner-eval --info MODEL             the model's card (data, scores, configuration)\n"
     "  medner-eval --convert IN OUT --to conll|hf|pubtator|bioc\n\n"
     "Files are CoNLL, or by their names BioC JSON (*.bioc.json), Hugging Face JSON\n"
     "lines (*.jsonl, *.json) or PubTator (*.pubtator, *.pubtator.txt). FILE '-'\n"
@@ -45,6 +48,15 @@ medner::EvalOutput score_model(const medner::EvalArgs& a) {
     w.commit();
   }
   return out;
+}
+
+// --info MODEL: the card stored in the model file.
+std::string model_info(const medner::EvalArgs& a) {
+  using namespace medner;
+  const std::string path = resolve_model_path(a.info);
+  const ModelFile mf = load_model_file(path);
+  model_require_kind(mf, "model", path);
+  return format_model_info(mf, path, a.format == ReportFormat::Json);
 }
 
 }  // namespace
@@ -71,6 +83,11 @@ int main(int argc, char** argv) {
     const EvalArgs args = parse_eval_args(given_options(r, infos, true), files);
     // The --errors file is opened before any input is read, so an unwritable folder fails at
     // once, and committed before the report is printed, so a failure leaves stdout empty.
+    if (args.mode == EvalMode::Info) {
+      std::cout << model_info(args) << std::flush;
+      if (!std::cout) throw IoError("stdout: write failed");
+      return kExitOk;
+    }
     std::unique_ptr<AtomicWriter> errors;
     if (!args.errors.empty()) errors = std::make_unique<AtomicWriter>(args.errors);
     const EvalOutput out = args.mode == EvalMode::ScoreModel ? score_model(args) : run_eval(args);

@@ -64,6 +64,8 @@ class Tagger {
     return {out.begin(), out.end()};
   }
   const std::string& path() const { return path_; }
+  // The model card (medner-eval --info's "card"): a dict.
+  py::object card() const { return py::module_::import("json").attr("loads")(model_.card.dump()); }
 
  private:
   TrainedModel model_;
@@ -121,7 +123,8 @@ PYBIND11_MODULE(_medner, m) {
       .def("tag_many", &Tagger::tag_many, py::arg("texts"), py::arg("threads") = 0,
            "the entities of each text, tagged on `threads` threads (0: all cores) without the GIL")
       .def_property_readonly("types", &Tagger::types)
-      .def_property_readonly("path", &Tagger::path);
+      .def_property_readonly("path", &Tagger::path)
+      .def_property_readonly("card", &Tagger::card, "the model card: training data, epoch kept, dev/test scores");
   m.def("_evaluate_files", &evaluate_files);
   m.def("_evaluate_tags", &evaluate_tags);
 }

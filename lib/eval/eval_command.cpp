@@ -40,6 +40,10 @@ OptionTable<EvalArgs> make_eval_options() {
       parsed_option<A>("format", &A::format, "text", "report format: text (conlleval's layout), markdown or json",
                        parse_report_format),
       path("model", &A::model, "a model from medner-train (or a shipped model's name): tag --data with it, then score"),
+      path("info", &A::info,
+           "print the card of MODEL (a path or a shipped model's name): medner version, training data with "
+           "sizes and CRC-32s, the epoch kept, dev and test P/R/F1 per type, tags and configuration; JSON with "
+           "--format json"),
       path("data", &A::data, "gold file (a format as --gold) to tag and score with --model"),
       path("out", &A::out,
            "with --model: write the predictions in conlleval's format (token gold predicted), or as PubTator for "
@@ -108,6 +112,12 @@ EvalMode convert_mode(const EvalArgs& a, const ConfigMap& given) {
 }
 
 EvalMode choose_mode(const EvalArgs& a, const ConfigMap& given) {
+  if (given_option(given, "info")) {
+    if (a.info.empty()) throw UsageError("--info needs a model (a path or a shipped model's name)");
+    if (given.size() > (given_option(given, "format") ? 2u : 1u) || !a.files.empty())
+      throw UsageError("--info MODEL goes alone (with --format json at most)");
+    return EvalMode::Info;
+  }
   if (a.convert) return convert_mode(a, given);
   if (given_option(given, "to")) throw UsageError("--to goes with --convert");
   if (!a.compare && (given_option(given, "method") || given_option(given, "samples") || given_option(given, "seed")))
@@ -232,6 +242,7 @@ EvalArgs parse_eval_args(const ConfigMap& given, const std::vector<std::string>&
   a.files = files;
   a.mode = choose_mode(a, given);
   std::vector<NamedPath> inputs = {{"--pred", a.pred}, {"--gold", a.gold}, {"--model", a.model}, {"--data", a.data}};
+  if (a.mode == EvalMode::Info) return a;  // reads one file, writes none
   const bool convert_out = a.mode == EvalMode::Convert && a.files[1] != kStdin;
   for (std::size_t i = 0; i < a.files.size(); ++i)
     if (a.mode != EvalMode::Convert || i == 0) inputs.push_back({"FILE", a.files[i]});
@@ -332,6 +343,7 @@ EvalOutput run_eval(const EvalArgs& a) {
     case EvalMode::Convert:
       return EvalOutput{"", "", convert(a)};
     case EvalMode::ScoreModel:
+    case EvalMode::Info:
     case EvalMode::Help:
       break;
   }

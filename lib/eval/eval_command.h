@@ -26,6 +26,7 @@ enum class EvalMode {
   ScoreModel,      // --model M --data FILE [--out PRED]
   Compare,         // --compare A B [--gold G]
   Convert,         // --convert IN OUT --to FORMAT
+  Info,            // --info MODEL: the model's card (apps/eval.cpp prints it)
 };
 
 struct EvalArgs {
@@ -33,6 +34,7 @@ struct EvalArgs {
   std::string gold, pred;
   std::vector<std::string> files;  // positional: --stats, --compare and --convert
   std::string model, data, out;
+  std::string info;  // --info MODEL
   std::string train;  // split the scores into mentions seen / unseen in it
   std::string errors;  // write the false positives and negatives there
   bool classification = true;  // --report all: the seqeval-style report after conlleval's

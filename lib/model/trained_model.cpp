@@ -1,8 +1,9 @@
 #include "model/trained_model.h"
 
 #include "core/error.h"
-#include "model/shipped_models.h"
 #include "data/word_features.h"
+#include "model/model_card.h"
+#include "model/shipped_models.h"
 
 #include <new>
 #include <string_view>
@@ -124,6 +125,7 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
                     path, m.options.hidden, m.options.word_dim, m.vocab.words.size()));
   }
   load_params(mf, m.net->params(), path);
+  m.card = model_card(mf, path);
   return m;
 }
 

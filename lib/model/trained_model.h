@@ -10,6 +10,8 @@
 #include "model/ner_network.h"
 #include "options/option_values.h"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 
@@ -22,6 +24,7 @@ struct TrainedModel {
   ModelOptions options;  // decoded from config
   Vocabularies vocab;
   std::unique_ptr<NerNetwork> net;
+  nlohmann::json card;  // model/model_card.h; an empty object for a model without one
 };
 
 // config, vocabularies and parameters of `net` as a ModelFile of the given kind.

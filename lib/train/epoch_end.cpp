@@ -6,7 +6,9 @@
 #include "dist/agreement.h"
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
+#include "model/model_card.h"
 #include "model/trained_model.h"
+#include "train/model_card_data.h"
 #include "train/training_run.h"
 
 #include <fmt/format.h>
@@ -61,7 +63,7 @@ void TrainingRun::end_epoch(real lr) {
     p.best_f1 = f1;
     p.best_epoch = epoch + 1;
     p.bad_epochs = 0;
-    if (root_) save_model_file(config_.model, to_model_file(stored_, vocab_, *net_, "model"));
+    if (root_) save_best_model(dev_report, epoch + 1);
     p.elapsed_to_best = elapsed();
   } else {
     ++p.bad_epochs;
@@ -89,6 +91,17 @@ void TrainingRun::end_epoch(real lr) {
                        "; the replicas have diverged (please report this as a bug)");
   if (root_) save_checkpoint(checkpoint_, stored_, vocab_, *net_, *opt_, average_.get(), p, identity_);
   have_checkpoint_ = true;
+}
+
+// The model with its card: the run's data, the kept epoch and its dev scores (test scores are
+// added at the end of the run, trainer.cpp).
+void TrainingRun::save_best_model(const EvalReport& dev, int epoch) {
+  ModelFile mf = to_model_file(stored_, vocab_, *net_, "model");
+  nlohmann::json card = card_;
+  card["best_epoch"] = epoch;
+  card["scores"] = {{"dev", scores_card(dev)}};
+  put_model_card(mf, card);
+  save_model_file(config_.model, mf);
 }
 
 void TrainingRun::save_checkpoint_now() {

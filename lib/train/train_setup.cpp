@@ -9,6 +9,7 @@
 #include "io/file_identity.h"
 #include "model/context.h"
 #include "model/trained_model.h"
+#include "train/model_card_data.h"
 #include "train/training_run.h"
 
 #include <fmt/format.h>
@@ -108,6 +109,7 @@ void TrainingRun::read_data() {
   dev_ = read_corpus(config_.dev, options);
   if (!config_.test.empty()) test_ = read_corpus(config_.test, options);
   identity_ = run_identity(config_.train, config_.dev, threads_);
+  if (root_) card_ = data_card(config_.train, train_, config_.dev, dev_, config_.test, test_);
 }
 
 void TrainingRun::build_or_resume() {

@@ -6,8 +6,10 @@
 #include "core/error.h"
 #include "core/fault_point.h"
 #include "eval/metrics.h"
+#include "model/model_card.h"
 #include "model/tagging.h"
 #include "model/trained_model.h"
+#include "train/model_card_data.h"
 #include "train/training_run.h"
 
 #include <fmt/format.h>
@@ -57,6 +59,13 @@ TrainSummary TrainingRun::run() {
     EvalReport r = evaluate(gold_iob2(test_), tags);
     s.test_f1 = r.overall.f1();
     log_ << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), s.test_f1);
+    // The card of the kept model gains its test scores (read back from the file: after --resume
+    // the epoch kept may be one of an earlier process).
+    ModelFile mf = load_model_file(config_.model);
+    nlohmann::json card = model_card(mf, config_.model);
+    card["scores"]["test"] = scores_card(r);
+    put_model_card(mf, card);
+    save_model_file(config_.model, mf);
   }
   return s;
 }

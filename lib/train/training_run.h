@@ -6,6 +6,7 @@
 #pragma once
 
 #include "data/conll.h"
+#include "eval/metrics.h"
 #include "dist/communicator.h"
 #include "io/model_file.h"
 #include "io/path_lock.h"
@@ -20,6 +21,8 @@
 #include "train/parallel_step.h"
 #include "train/progress_bar.h"
 #include "train/trainer.h"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <memory>
@@ -50,6 +53,7 @@ class TrainingRun {
   void mid_epoch_checkpoint(int batches);
   // epoch_end.cpp
   void end_epoch(real lr);
+  void save_best_model(const EvalReport& dev, int epoch);
   void save_checkpoint_now();
   void require_same_replica(const std::string& when, const std::string& hint);
   std::string stop_message() const;
@@ -68,6 +72,7 @@ class TrainingRun {
   Corpus train_, dev_, test_;
   ConfigMap stored_;  // the options stored in the model file
   RunIdentity identity_;  // data and threads, checked on --resume
+  nlohmann::json card_;   // the model card's data part; each saved model adds its scores
   Vocabularies vocab_;
   std::unique_ptr<NerNetwork> net_;
   std::unique_ptr<ModelFile> resume_file_;

@@ -103,7 +103,10 @@ sentences "$TMP/train.tsv" 20 >"$TMP/clean.tsv"
   >/dev/null 2>"$TMP/err" || fail "training on CRLF + BOM + extra columns failed: $(tail -2 "$TMP/err")"
 "$TRAIN" --train "$TMP/clean.tsv" --dev "$TMP/clean.tsv" --model "$TMP/c.bin" "${TINY[@]}" --max-epochs 1 \
   >/dev/null 2>"$TMP/err" || fail "training on the clean file failed"
-cmp -s "$TMP/q.bin" "$TMP/c.bin" || fail "CRLF + BOM + extra columns trained a different model than the clean file"
+# The networks are compared (their cards differ: other file names, sizes and CRCs).
+weights() { "$EVAL" --info "$1" | grep '^parameters'; }
+[ -n "$(weights "$TMP/c.bin")" ] && [ "$(weights "$TMP/q.bin")" = "$(weights "$TMP/c.bin")" ] ||
+  fail "CRLF + BOM + extra columns trained a different model than the clean file"
 "$EVAL" --model "$MODEL" --data "$TMP/quirks.tsv" --format json >"$TMP/q.json" 2>"$TMP/err" || fail "medner-eval on quirks failed"
 "$EVAL" --model "$MODEL" --data "$TMP/clean.tsv" --format json >"$TMP/c.json" 2>"$TMP/err" || fail "medner-eval on clean failed"
 cmp -s "$TMP/q.json" "$TMP/c.json" || fail "CRLF + BOM + extra columns scored differently from the clean file"
