@@ -14,7 +14,7 @@ using medner::OptionKind;
 
 struct ServeArgs {
   std::string models;  // NAME=PATH,... (every --model given, joined)
-  int tag_threads = 1;
+  int tag_threads = 0;
   medner::ServeOptions serve;
 };
 
@@ -31,9 +31,13 @@ const medner::OptionTable<ServeArgs>& serve_options() {
                              "address to listen on (0.0.0.0: every interface)"),
       medner::int_option<A>("port", opt(&ServeOptions::port), 8080, 0, "TCP port (0: any free port, named on stderr)",
                             65535),
-      medner::int_option<A>("threads", opt(&ServeOptions::threads), 4, 1,
-                            "HTTP worker threads (requests answered at once)", medner::kMaxThreads),
-      medner::int_option<A>("tag-threads", &A::tag_threads, 1, 1, "tagging threads of each request",
+      medner::int_option<A>("threads", opt(&ServeOptions::threads), 64, 1,
+                            "HTTP threads: connections served at once (a keep-alive client holds one; they wait "
+                            "for the tagging threads)",
+                            medner::kMaxThreads),
+      medner::int_option<A>("tag-threads", &A::tag_threads, 0, 0,
+                            "tagging threads of each model (0: one per core); concurrent requests' texts are "
+                            "tagged together in batches",
                             medner::kMaxThreads),
       medner::int_option<A>("max-body", opt(&ServeOptions::max_body), 1 << 20, 1,
                             "largest request body in bytes (larger: 413)"),

@@ -18,10 +18,6 @@ namespace medner {
 
 namespace {
 
-// Texts tagged per round: the deadline is checked between rounds, and a round is enough
-// sentences to fill the tagger's batches (model/predictor.h).
-constexpr std::size_t kTextsPerRound = 64;
-
 // Invalid UTF-8 cannot reach here from a request (the parser refuses it), but a model's stored
 // configuration or path may hold any bytes: replace them rather than throw.
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
@@ -36,7 +32,7 @@ std::string jsonl_object(const TaggedSentence& unit) {
 }
 
 Reply tag_reply(const ModelRegistry& models, const std::string& body, const ServeLimits& limits) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = TagBatcher::Clock::now();
   const TagRequest r = parse_tag_request(body, limits.max_texts);
   const ServedModel* m = models.find(r.model);
   if (m == nullptr) {
@@ -44,23 +40,20 @@ Reply tag_reply(const ModelRegistry& models, const std::string& body, const Serv
     for (const std::string& n : models.names()) known += (known.empty() ? "" : ", ") + n;
     throw RequestError(404, "unknown model '" + r.model + "'; loaded: " + known);
   }
-  TagOptions options;  // threads: the model's Predictor's
-  options.nbest = r.nbest;
-  options.chunk_lines = static_cast<int>(kTextsPerRound);
-  std::vector<std::string> lines;
-  lines.reserve(r.texts.size());
-  for (std::size_t at = 0; at < r.texts.size(); at += kTextsPerRound) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (at > 0 && elapsed > limits.max_seconds)
-      throw RequestError(503, fmt::format("the request took longer than {} s (--max-seconds) after {} of {} texts; "
-                                          "send fewer or shorter texts",
-                                          limits.max_seconds, at, r.texts.size()));
-    const std::size_t end = std::min(r.texts.size(), at + kTextsPerRound);
-    const std::vector<std::string> round(r.texts.begin() + static_cast<std::ptrdiff_t>(at),
-                                         r.texts.begin() + static_cast<std::ptrdiff_t>(end));
-    for (const TaggedSentence& unit : tag_texts(m->model, *m->predictor, round, options))
-      lines.push_back(jsonl_object(unit));
+  // Tagged with other requests' texts on the model's workers (serve/tag_batcher.h).
+  const auto deadline = start + std::chrono::duration_cast<TagBatcher::Clock::duration>(
+                                    std::chrono::duration<double>(limits.max_seconds));
+  std::vector<TaggedSentence> tagged;
+  try {
+    tagged = m->batcher->tag(r.texts, r.nbest, deadline);
+  } catch (const TagBatcher::Expired& e) {
+    throw RequestError(503, fmt::format("the request took longer than {} s (--max-seconds) after {} of {} texts; "
+                                        "send fewer or shorter texts",
+                                        limits.max_seconds, e.tagged, r.texts.size()));
   }
+  std::vector<std::string> lines;
+  lines.reserve(tagged.size());
+  for (const TaggedSentence& unit : tagged) lines.push_back(jsonl_object(unit));
   const std::string head = "{\"model\": " + json_quote(m->name);
   if (r.single) return Reply{200, head + ", " + lines.front().substr(1)};  // the line opens with '{'
   std::string out = head + ", \"results\": [";

@@ -117,6 +117,9 @@ void serve_http(const ModelRegistry& models, const ServeOptions& o, std::ostream
   // second waits for the client's delayed ACK, 40 ms on Linux, on every request.
   svr.set_tcp_nodelay(true);
   svr.set_payload_max_length(o.max_body);
+  // httplib closes a keep-alive connection after 5 requests by default; a client that sends
+  // thousands would pay a new TCP handshake every 5.
+  svr.set_keep_alive_max_count(100000);
   const auto io_seconds = static_cast<time_t>(std::max(1.0, o.limits.max_seconds));
   svr.set_read_timeout(io_seconds);
   svr.set_write_timeout(io_seconds);

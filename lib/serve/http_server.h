@@ -15,7 +15,7 @@ namespace medner {
 struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                     // 0: an ephemeral port (the "listening" line names it)
-  int threads = 4;                     // HTTP worker threads, each tagging the request it reads
+  int threads = 64;                    // HTTP worker threads, each serving one connection at a time
   std::size_t max_body = 1024 * 1024;  // bytes of one request body
   ServeLimits limits;                  // texts and seconds per request (the seconds also bound reads and writes)
 };

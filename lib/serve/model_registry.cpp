@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 namespace medner {
 
@@ -41,7 +42,9 @@ void ModelRegistry::add(const std::string& name, const std::string& path, Traine
   m->name = name;
   m->path = path;
   m->model = std::move(model);
-  m->predictor = std::make_unique<Predictor>(*m->model.net, m->model.vocab, tag_threads);
+  m->predictor = std::make_unique<Predictor>(*m->model.net, m->model.vocab, 1);
+  const int workers = tag_threads > 0 ? tag_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  m->batcher = std::make_unique<TagBatcher>(m->model, *m->predictor, workers);
   models_.push_back(std::move(m));
 }
 
@@ -73,6 +76,7 @@ nlohmann::json ModelRegistry::describe() const {
                    {"scheme", to_string(m->model.vocab.scheme)},
                    {"types", std::vector<std::string>(types.begin(), types.end())},
                    {"tags", m->model.vocab.tags.entries()},
+                   {"card", m->model.card},
                    {"configuration", config}});
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include "model/predictor.h"
 #include "model/trained_model.h"
+#include "serve/tag_batcher.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,8 @@ namespace medner {
 struct ServedModel {
   std::string name, path;
   TrainedModel model;
-  std::unique_ptr<Predictor> predictor;  // on model.net; built after the model has its address
+  std::unique_ptr<Predictor> predictor;  // on model.net, one thread; built after the model has its address
+  std::unique_ptr<TagBatcher> batcher;   // last: its workers stop before the predictor goes
 };
 
 // `--model` values: each "NAME=PATH" or a bare PATH (named by its file name without the
@@ -29,7 +31,7 @@ std::vector<std::pair<std::string, std::string>> parse_model_specs(const std::ve
 class ModelRegistry {
  public:
   // Loads every model (InputError naming the path of one that does not load); tag_threads is
-  // each request's tagging threads (1: the request's own HTTP thread only).
+  // the tagging workers of each model (serve/tag_batcher.h), 0 for one per core.
   ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads);
   // A model already in memory (tests).
   void add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads);

@@ -85,7 +85,8 @@ if s != 200 or h.get("status") != "ok" or h.get("models") != ["tiny", "other"]: 
 s, m = call("GET", "/models")
 names = [x["name"] for x in m.get("models", [])]
 if s != 200 or names != ["tiny", "other"] or not m["models"][0]["default"] or "Disease" not in m["models"][0]["types"] \
-        or m["models"][0]["configuration"].get("hidden") != "16":
+        or m["models"][0]["configuration"].get("hidden") != "16" \
+        or "dev" not in m["models"][0]["card"].get("scores", {}):
     fail(f"/models: {s} {m}")
 
 s, r = call("POST", "/tag", {"texts": texts})
