@@ -3,7 +3,8 @@
 
 Starts medner-serve on an ephemeral port with MODEL, then for each kind of request (one sentence;
 one abstract of 10 sentences) and each client count sends REQUESTS requests of that text (each
-client on its own keep-alive connection) and prints requests/s, tokens/s and p50/p99 latency;
+client on its own keep-alive connection; the C++ client serve_load when built, since 64 Python
+threads are bound by the interpreter lock first) and prints requests/s, tokens/s and p50/p99;
 then tags the same text REQUESTS times with medner-tag (one process, --threads equal to the
 server's --tag-threads) for tokens/s, the model's load left out. Bounded: loopback only, a fixed
 number of requests, a 120 s limit per run.
@@ -77,6 +78,19 @@ def run_clients(port, clients, requests, text):
     return len(latencies) / wall, pick(0.5), pick(0.99)
 
 
+def run_load(load, port, clients, requests, text):
+    """The C++ load client (experiments/bench/serve_load.cpp): requests/s, p50 and p99 in ms."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump({"text": text}, f)
+        f.flush()
+        out = subprocess.run([load, str(port), str(clients), str(requests), f.name], capture_output=True, text=True,
+                             timeout=120)
+    if out.returncode != 0:
+        sys.exit("serve_load failed: " + out.stdout + out.stderr)
+    r = json.loads(out.stdout)
+    return r["requests_per_s"], r["p50_ms"], r["p99_ms"]
+
+
 def tokens_of(text):
     # The tokenizer splits punctuation off words: count as it does, closely enough for a rate.
     return len(re.findall(r"\w+|[^\w\s]", text))
@@ -100,11 +114,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bin_dir")
     ap.add_argument("model")
-    ap.add_argument("--requests", type=int, default=1000)
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--load", help="the load client (default: BIN_DIR/../experiments/serve_load; else Python threads)")
     ap.add_argument("--clients", default="1,8,64")
     ap.add_argument("--tag-threads", type=int, default=os.cpu_count())
     a = ap.parse_args()
-    kinds = [("sentence", TEXT, a.requests), ("abstract", ABSTRACT, max(1, a.requests // 10))]
+    kinds = [("sentence", TEXT, a.requests), ("abstract", ABSTRACT, max(1, a.requests // 5))]
+    load = a.load or os.path.join(a.bin_dir, "..", "experiments", "serve_load")
+    client = (lambda port, c, n, text: run_load(load, port, c, n, text)) if os.path.exists(load) else run_clients
+    print(f"client: {load if os.path.exists(load) else 'Python threads (http.client)'}")
     print(f"| request | clients | requests/s | tokens/s | p50 ms | p99 ms | vs medner-tag |")
     print(f"| --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
@@ -114,7 +132,7 @@ def main():
             for name, text, requests in kinds:
                 run_clients(port, 1, 20, text)  # warm-up: tapes, workspaces, page faults
                 for c in [int(x) for x in a.clients.split(",")]:
-                    results.append((name, text, c) + run_clients(port, c, max(requests, c), text))
+                    results.append((name, text, c) + client(port, c, max(requests, c), text))
         finally:
             p.send_signal(signal.SIGTERM)
             p.wait(timeout=60)

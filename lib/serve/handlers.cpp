@@ -82,7 +82,13 @@ Reply handle_tag(const ModelRegistry& models, const std::string& body, const Ser
 }
 
 Reply handle_health(const ModelRegistry& models) {
-  return Reply{200, dump(nlohmann::json{{"status", "ok"}, {"version", kVersion}, {"models", models.names()}})};
+  nlohmann::json tagging = nlohmann::json::array();
+  for (const std::string& name : models.names()) {
+    const TagBatcher& b = *models.find(name)->batcher;
+    tagging.push_back({{"model", name}, {"workers", b.workers()}, {"batches", b.batches()}, {"texts", b.texts()}});
+  }
+  return Reply{200, dump(nlohmann::json{
+                        {"status", "ok"}, {"version", kVersion}, {"models", models.names()}, {"tagging", tagging}})};
 }
 
 Reply handle_models(const ModelRegistry& models) {

@@ -29,7 +29,8 @@ Reply error_reply(int status, const std::string& message);
 // medner-tag's own writer (data/tag_output.h), so the entities are byte for byte the same.
 Reply handle_tag(const ModelRegistry& models, const std::string& body, const ServeLimits& limits);
 
-// GET /health: {"status": "ok", "version": ..., "models": [names]}.
+// GET /health: {"status": "ok", "version": ..., "models": [names], "tagging": [{"model", "workers",
+// "batches", "texts"}]} (the batcher's counts so far: texts / batches is the mean batch).
 Reply handle_health(const ModelRegistry& models);
 
 // GET /models: {"models": [ModelRegistry::describe()...]}.

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 
@@ -127,8 +128,17 @@ void serve_http(const ModelRegistry& models, const ServeOptions& o, std::ostream
   add_routes(svr, models, o);
   add_access_log(svr, log, log_mutex);
 
+  // Debian's httplib is compiled with a listen backlog of 5: 64 clients connecting at once
+  // overflow it and the SYNs dropped are retried after 1 s (a p99 of 1 s in the load benchmark).
+  // The socket is kept when it is made, and listen(2) called again with the system's maximum.
+  socket_t listen_socket = INVALID_SOCKET;
+  svr.set_socket_options([&listen_socket](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket = sock;
+  });
   const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0) throw IoError(fmt::format("{}:{}: cannot listen: {}", o.host, o.port, std::strerror(errno)));
+  if (listen_socket != INVALID_SOCKET) ::listen(listen_socket, SOMAXCONN);
   {
     std::lock_guard<std::mutex> lock(log_mutex);
     log << fmt::format("medner-serve: listening on http://{}:{} ({} HTTP threads)\n", o.host, port, threads)

@@ -11,6 +11,7 @@ namespace medner {
 
 struct TagBatcher::Job {
   std::vector<std::string> texts;
+  std::size_t bytes = 0;  // of the texts
   int nbest = 0;
   Clock::time_point deadline;
   std::promise<std::vector<TaggedSentence>> done;
@@ -53,10 +54,14 @@ std::vector<TaggedSentence> TagBatcher::tag(const std::vector<std::string>& text
   std::vector<std::future<std::vector<TaggedSentence>>> parts;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (std::size_t at = 0; at < texts.size(); at += kJobTexts) {
+    // Jobs of at most kJobTexts texts and about kBatchBytes (a longer text is a job alone).
+    for (std::size_t at = 0; at < texts.size();) {
       auto job = std::make_shared<Job>();
-      const auto begin = texts.begin() + static_cast<std::ptrdiff_t>(at);
-      job->texts.assign(begin, begin + static_cast<std::ptrdiff_t>(std::min(kJobTexts, texts.size() - at)));
+      while (at < texts.size() && job->texts.size() < kJobTexts &&
+             (job->texts.empty() || job->bytes + texts[at].size() <= kBatchBytes)) {
+        job->bytes += texts[at].size();
+        job->texts.push_back(texts[at++]);
+      }
       job->nbest = nbest;
       job->deadline = deadline;
       parts.push_back(job->done.get_future());
@@ -92,17 +97,20 @@ void TagBatcher::work() {
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to tag
       // The oldest job, and after it the queued jobs of the same nbest that fit in the batch.
-      std::size_t texts = 0;
+      std::size_t texts = 0, bytes = 0;
       const int nbest = queue_.front()->nbest;
       for (auto it = queue_.begin(); it != queue_.end();) {
-        if ((*it)->nbest != nbest || (!batch.empty() && texts + (*it)->texts.size() > kBatchTexts)) {
+        const std::size_t job_bytes = (*it)->bytes;
+        if ((*it)->nbest != nbest ||
+            (!batch.empty() && (texts + (*it)->texts.size() > kBatchTexts || bytes + job_bytes > kBatchBytes))) {
           ++it;
           continue;
         }
         texts += (*it)->texts.size();
+        bytes += job_bytes;
         batch.push_back(std::move(*it));
         it = queue_.erase(it);
-        if (texts >= kBatchTexts) break;
+        if (texts >= kBatchTexts || bytes >= kBatchBytes) break;
       }
     }
     run(batch);

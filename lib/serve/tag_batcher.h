@@ -1,6 +1,6 @@
 // Concurrent requests tagged together. Every request's texts go to one queue per model, in jobs of
 // at most kJobTexts; a fixed set of tagging workers each takes what is queued, up to kBatchTexts
-// texts of jobs that ask the same nbest, and tags it in one call: a one-sentence request alone
+// texts (or kBatchBytes) of jobs that ask the same nbest, and tags it in one call: a one-sentence request alone
 // gives the network a batch of 1 (matrix-vector products), while 64 clients each sending one
 // sentence fill batches of up to 64 sentences (matrix-matrix products, several times more tokens/s
 // per core). An idle worker takes a job at once, so batching adds no wait at low load; under load
@@ -32,6 +32,9 @@ class TagBatcher {
   // texts one worker tags at once (a full batch of the predictor, model/predictor.h).
   static constexpr std::size_t kJobTexts = 64;
   static constexpr std::size_t kBatchTexts = 64;
+  // and at most about this many bytes of text (a few of the predictor's batches of 2,048
+  // tokens): 64 abstracts at once would make one worker's call long while the other idles.
+  static constexpr std::size_t kBatchBytes = 16 * 1024;
 
   // `workers` threads tag with `predictor` (built with one thread: the workers are the
   // parallelism); they never take SIGTERM or SIGINT, which the server waits for.

@@ -1,7 +1,8 @@
 """The Python module against the command-line tools (python/medner): Tagger.tag and tag_many give
 the entities medner-tag gives for the same lines, offsets slice the text, tag_many is the same on
-any thread count and runs without the GIL, evaluate equals medner-eval --format json and an
-independent count, and errors carry the CLI's messages.
+any thread count and runs without the GIL, the card is medner-eval --info's, a shipped model
+loads by name, evaluate equals medner-eval --format json and an independent count, and errors
+carry the CLI's messages.
 
 Usage: test_medner.py BIN_DIR (run from the repository root, PYTHONPATH=<build>/python)."""
 import json
@@ -101,6 +102,23 @@ with tempfile.TemporaryDirectory() as d:
     o = r["overall"]
     check(f"evaluate(lists) overall {o}", (o["gold"], o["predicted"], o["correct"]) == (3, 2, 2)
           and abs(o["f1"] - 80.0) < 1e-6)
+
+    # The card: what medner-eval --info says of the model.
+    info = json.loads(subprocess.run([os.path.join(BIN, "medner-eval"), "--info", model, "--format", "json"],
+                                     check=True, capture_output=True, text=True).stdout)
+    check("card == medner-eval --info's", t.card == info["card"] and "dev" in t.card["scores"])
+
+    # A shipped model by its name, as the README's quick start uses it.
+    if os.path.exists("models/ncbi-disease.bin"):
+        shipped = medner.Tagger("ncbi-disease", threads=1)
+        text = "Germline mutations in BRCA1 cause hereditary breast and ovarian cancer."
+        cli_line = subprocess.run([os.path.join(BIN, "medner-tag"), "--model", "ncbi-disease", "--threads", "1"],
+                                  input=text + "\n", check=True, capture_output=True, text=True).stdout
+        got = shipped.tag(text)
+        check(f"shipped model: tag == medner-tag ({got})", same(got, json.loads(cli_line)["entities"]) and got)
+        check("shipped model: its card has test scores", shipped.card["scores"]["test"]["f1"] > 80)
+    else:
+        check("models/ncbi-disease.bin is shipped", False)
 
     # Errors: the CLI's messages as Python exceptions.
     def error(f):
