@@ -1,14 +1,17 @@
 // medner-tag: tag raw text (one document per line), CoNLL sentences or pre-tokenized sentences
 // (one token a line), Hugging Face JSON lines or PubTator documents with a trained model,
 // streaming stdin (or a file) to stdout (or a file written atomically) as JSON lines, brat
-// standoff (with its .txt beside an .ann output), CoNLL, Hugging Face JSON lines or PubTator. Exit codes: apps/common/app.h.
+// standoff (with its .txt beside an .ann output), CoNLL, Hugging Face JSON lines or PubTator.
+// Input that starts with gzip's magic bytes is decompressed first. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/file_identity.h"
 #include "io/input_file.h"
+#include "io/progress_bar.h"
 #include "model/tagging.h"
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -19,6 +22,7 @@ using medner::OptionKind;
 struct TagArgs {
   std::string model, input, output;
   medner::TagOptions tag;
+  medner::ProgressMode progress = medner::ProgressMode::Auto;
 };
 
 const medner::OptionTable<TagArgs>& tag_options() {
@@ -27,7 +31,9 @@ const medner::OptionTable<TagArgs>& tag_options() {
   auto opt = [](auto member) { return [member](A& a) -> auto& { return a.tag.*member; }; };
   static const medner::OptionTable<A> table = {
       medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train, or a shipped model's name (models/README.md)"),
-      medner::text_option<A>("input", OptionKind::Path, &A::input, "-", "input file, '-' for stdin"),
+      medner::text_option<A>("input", OptionKind::Path, &A::input, "-",
+                             "input file, '-' for stdin; gzip-compressed input (by its first bytes, any name) is "
+                             "decompressed"),
       medner::text_option<A>("output", OptionKind::Path, &A::output, "", "output file (written atomically); default stdout"),
       medner::choice_option<A>("input-format", opt(&TagOptions::input),
                                std::vector<std::pair<std::string, medner::TagInput>>{
@@ -56,6 +62,15 @@ const medner::OptionTable<TagArgs>& tag_options() {
                             "sentence has fewer paths)",
                             medner::kMaxNbest),
       medner::int_option<A>("chunk", opt(&TagOptions::chunk_lines), 2000, 1, "lines tagged per round (memory bound)"),
+      medner::choice_option<A>("progress", &A::progress,
+                               std::vector<std::pair<std::string, medner::ProgressMode>>{
+                                   {"auto", medner::ProgressMode::Auto},
+                                   {"always", medner::ProgressMode::Always},
+                                   {"never", medner::ProgressMode::Never}},
+                               "auto",
+                               "a progress line on stderr: lines (sentences, documents) and tokens done, tokens/s, % of a file "
+                               "read; auto: "
+                               "when stderr is a terminal that the output does not go to"),
   };
   return table;
 }
@@ -95,17 +110,30 @@ int main(int argc, char** argv) {
     InputFile in(a.input);
     LineReady line_ready;  // a pipe: each line is answered as soon as no more is waiting
     if (in.arrives()) line_ready = [&in] { return in.line_ready(); };
+    ProgressBar bar(std::cerr, progress_wanted(a.progress, a.output.empty()), std::chrono::milliseconds(100));
+    const TagProgressFn progress = [&](const TagProgress& p) {
+      if (bar.due()) bar.draw(tag_progress_line(p, a.tag.input, bar.seconds(), in.fraction_read()));
+    };
+    // A read error (a failed pipe, corrupt or truncated gzip) is named before whatever the
+    // reader made of the input cut short there.
+    auto tag = [&](std::ostream& out, std::ostream* document) {
+      try {
+        tag_stream(m, in.stream(), in.name(), out, a.tag, document, line_ready, progress);
+      } catch (...) {
+        in.check();
+        throw;
+      }
+      in.check();
+    };
     if (a.output.empty()) {
-      tag_stream(m, in.stream(), in.name(), std::cout, a.tag, nullptr, line_ready);
+      tag(std::cout, nullptr);
     } else {
       AtomicWriter w(a.output);
       std::unique_ptr<AtomicWriter> text = txt.empty() ? nullptr : std::make_unique<AtomicWriter>(txt);
-      tag_stream(m, in.stream(), in.name(), w.stream(), a.tag, text ? &text->stream() : nullptr, line_ready);
-      in.check();
+      tag(w.stream(), text ? &text->stream() : nullptr);
       if (text) text->commit();
       w.commit();
     }
-    in.check();
     return kExitOk;
   });
 }

@@ -67,4 +67,14 @@ bool PipeInputBuf::line_ready() {
   }
 }
 
+bool PipeInputBuf::bytes_ready() {
+  return gptr() < egptr() || eof_ || !error_.empty() || fd_readable_now(fd_);
+}
+
+std::string_view PipeInputBuf::peek(std::size_t n) {
+  while (static_cast<std::size_t>(egptr() - gptr()) < n && fill()) {
+  }
+  return std::string_view(gptr(), std::min(n, static_cast<std::size_t>(egptr() - gptr())));
+}
+
 }  // namespace medner

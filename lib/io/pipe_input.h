@@ -6,6 +6,7 @@
 
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medner {
@@ -21,6 +22,12 @@ class PipeInputBuf : public std::streambuf {
   // True when the next line (up to '\n', or the rest of the input at its end) is in the buffer
   // or can be read now; reads what the descriptor has without blocking to find out.
   bool line_ready();
+  // Whether a read would return at once (bytes in the buffer or on the descriptor, its end, an
+  // error): what a decompressor in front of this buffer asks instead of line_ready().
+  bool bytes_ready();
+  // The next `n` bytes (fewer at the end of the input), read and kept unread: InputFile looks at
+  // the first two for gzip's magic. Waits until they have arrived.
+  std::string_view peek(std::size_t n);
   const std::string& error() const { return error_; }
 
  protected:

@@ -195,10 +195,12 @@ Unit pubtator_unit(const PubTatorDocument& doc, int document, std::vector<std::v
 }  // namespace
 
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& o, std::ostream* document, const LineReady& line_ready) {
+                const TagOptions& o, std::ostream* document, const LineReady& line_ready,
+                const TagProgressFn& progress) {
   const Predictor predictor(*model.net, model.vocab, o.threads);
   BratState brat;
   long written = 0;
+  TagProgress done;
   auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
     tag_units(model, predictor, units, sentences, o.nbest);
     for (const Unit& u : units) {
@@ -208,6 +210,9 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
     out.flush();
     if (!out) throw IoError(name + ": cannot write the output");
     written += static_cast<long>(units.size());
+    done.units = written;
+    for (const Unit& u : units) done.tokens += static_cast<long>(u.tagged.tokens.size());
+    if (progress) progress(done);
     units.clear();
     sentences.clear();
   };
@@ -215,6 +220,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   std::vector<std::vector<std::string>> sentences;
   if (o.input == TagInput::PubTator) {
     const std::vector<PubTatorDocument> docs = read_pubtator_text(read_text_stream(in, name), name);
+    done.total = static_cast<long>(docs.size());
     for (std::size_t d = 0; d < docs.size(); ++d) {
       units.push_back(pubtator_unit(docs[d], static_cast<int>(d), sentences));
       if (static_cast<int>(units.size()) >= o.chunk_lines) flush(units, sentences);
@@ -224,6 +230,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   }
   if (o.input != TagInput::Text) {
     const Corpus corpus = read_sentence_input(in, name, o);
+    done.total = static_cast<long>(corpus.sentences.size());
     const bool context = model.net->config().context > 0;
     for (std::size_t i = 0; i < corpus.sentences.size(); ++i) {
       const Sentence& s = corpus.sentences[i];

@@ -5,6 +5,7 @@
 #include "data/tag_output.h"
 #include "eval/metrics.h"
 #include "model/predictor.h"
+#include "model/tag_progress.h"
 #include "model/trained_model.h"
 
 #include <iosfwd>
@@ -49,9 +50,11 @@ using LineReady = std::function<bool()>;
 // Streams `in` to `out` in chunks (bounded memory), output in input order; returns the number of
 // input units (lines or sentences) written. `document`, if given, gets the text the offsets of
 // brat output index (each unit's text and line end): for raw text, the input's bytes. Without
-// `line_ready` a chunk is --chunk lines or the end of the input.
+// `line_ready` a chunk is --chunk lines or the end of the input. `progress`, if given, hears
+// after each chunk written how many units and tokens are done.
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
-                const TagOptions& options, std::ostream* document = nullptr, const LineReady& line_ready = {});
+                const TagOptions& options, std::ostream* document = nullptr, const LineReady& line_ready = {},
+                const TagProgressFn& progress = {});
 
 // Tags raw texts, each one document as a line of raw text input is (a newline inside is just
 // whitespace), in chunks of options.chunk_lines on options.threads; the results in order, with

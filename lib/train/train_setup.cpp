@@ -182,7 +182,8 @@ void TrainingRun::prepare_training() {
   step_ = std::make_unique<ParallelStep>(*net_, train_data_, static_cast<int>(vocab_.words.size()), settings, comm_,
                                          threads_);
   predictor_ = std::make_unique<Predictor>(*net_, vocab_, threads_);
-  bar_ = std::make_unique<ProgressBar>(log_);
+  // Redrawn at most 5 times a second; the per-epoch lines go to logs and pipes alone.
+  bar_ = std::make_unique<ProgressBar>(log_, progress_wanted(ProgressMode::Auto, false), std::chrono::milliseconds(200));
   summary_.ranks = comm_.size();
   summary_.threads = threads_;
 }

@@ -101,8 +101,11 @@ void TrainingRun::run_epoch() {
     progress_.epoch_loss += r.loss;
     progress_.epoch_tokens += static_cast<double>(r.tokens);
     progress_.epoch_seconds += dt;
-    bar_->update(epoch + 1, progress_.position, plan.batches(),
-                 progress_.epoch_tokens / std::max(progress_.epoch_seconds, 1e-9));
+    if (bar_->due(progress_.position == plan.batches()))
+      bar_->draw(fmt::format("epoch {:3d} {} {:3d}% {:7.0f} tok/s", epoch + 1,
+                             progress_gauge(static_cast<double>(progress_.position) / std::max(plan.batches(), 1), 30),
+                             progress_.position * 100 / std::max(plan.batches(), 1),
+                             progress_.epoch_tokens / std::max(progress_.epoch_seconds, 1e-9)));
     if (progress_.step % kAgreementEvery == 0)
       require_same_replica(fmt::format("the model after step {}", progress_.step),
                            "; the replicas have diverged (please report this as a bug)");

@@ -10,6 +10,7 @@
 #include "dist/communicator.h"
 #include "io/model_file.h"
 #include "io/path_lock.h"
+#include "io/progress_bar.h"
 #include "model/batch_plan.h"
 #include "model/dataset.h"
 #include "model/ner_network.h"
@@ -19,7 +20,6 @@
 #include "train/checkpoint.h"
 #include "train/config.h"
 #include "train/parallel_step.h"
-#include "train/progress_bar.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>

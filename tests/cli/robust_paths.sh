@@ -122,14 +122,15 @@ printf partial >"expected.jsonl.tmp.$dead.0"
 [ ! -e "expected.jsonl.tmp.$dead.0" ] || fail "the temporary file of dead pid $dead was not removed"
 
 # --- binary input ----------------------------------------------------------------------------------
-printf 'Colon cancer.\n' | gzip >in.txt.gz
-"$TAG" --model "$MODEL" --input in.txt.gz --output gz.jsonl 2>gz.err
+# An xz file's header (gzip is decompressed, tests/cli/tag_gzip_cli.sh; other compressions are not).
+printf '\xfd7zXZ\x00\x00\x04Colon cancer.\n' >in.txt.xz
+"$TAG" --model "$MODEL" --input in.txt.xz --output xz.jsonl 2>xz.err
 rc=$?
-[ "$rc" -eq 1 ] || fail "a .gz given as text: exit $rc, expected 1"
-grep -q "^error: in.txt.gz:1: invalid UTF-8 byte 0x8B at byte 1 of the input (column 2); expected UTF-8 text" gz.err \
-  || fail "a .gz given as text: '$(tail -c 300 gz.err)'"
-[ ! -e gz.jsonl ] || fail "a refused input left an output"
-"$TAG" --model "$MODEL" --input in.txt.gz --repair-utf8 >/dev/null || fail "--repair-utf8 refused a .gz"
+[ "$rc" -eq 1 ] || fail "a .xz given as text: exit $rc, expected 1"
+grep -q "^error: in.txt.xz:1: invalid UTF-8 byte 0xFD at byte 0 of the input (column 1); expected UTF-8 text" xz.err \
+  || fail "a .xz given as text: '$(tail -c 300 xz.err)'"
+[ ! -e xz.jsonl ] || fail "a refused input left an output"
+"$TAG" --model "$MODEL" --input in.txt.xz --repair-utf8 >/dev/null || fail "--repair-utf8 refused a .xz"
 cd - >/dev/null || exit 1
 
 python3 tests/cli/output_paths.py "$BIN_DIR" "$MODEL" "$TMP/train.tsv" "$TMP/dev.tsv" || fail "output_paths.py"
