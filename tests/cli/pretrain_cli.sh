@@ -3,12 +3,7 @@
 # the .vec trains a tagger (medner-train --embeddings reads it), --neighbours answers for a word
 # in the vocabulary and one outside it, the same seed and threads give the same files, and bad
 # input is one error line with no output file.
-set -u
-bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+source "$(dirname "$0")/lib/common.sh" "$@"
 P="$bin/medner-pretrain"
 
 # Sentences of the training file as lines of tokens.

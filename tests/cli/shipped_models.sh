@@ -3,12 +3,7 @@
 # medner-tag and medner-serve's spec; its card names the bundled data with the files' real sizes
 # and CRC-32s; scoring its test file again gives the card's test figures, and models/README.md
 # states those figures; tagging a sentence by name equals tagging it by path.
-set -u
-bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+source "$(dirname "$0")/lib/common.sh" "$@"
 
 shopt -s nullglob
 models=(models/*.bin)

@@ -2,18 +2,9 @@
 # medner-tag end to end on a tiny trained model: jsonl offsets are code points into the input
 # (text[start:end] == entity text, also for non-ASCII text), every input line gives one output
 # line in order, brat and conll layouts, n-best probabilities, and usage/input errors.
-set -u
-bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+source "$(dirname "$0")/lib/common.sh" "$@"
 
-awk -v RS= -v ORS='\n\n' 'NR <= 60' data/ncbi-disease/train.tsv > "$dir/train.tsv"
-"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" \
-  --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
-  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 25 --patience 25 \
-  --threads 1 2>"$dir/train.log" || { echo "FAIL: training"; cat "$dir/train.log"; exit 1; }
+train_tiny_model
 
 # Training sentences, detokenized, with non-ASCII text and an empty line mixed in.
 awk -v RS= 'NR <= 20 { s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); s = s (i > 1 ? " " : "") f[1] } print s }' \

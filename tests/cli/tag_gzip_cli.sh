@@ -4,19 +4,9 @@
 # to that of the uncompressed input; a gzip stream flushed line by line is answered line by line;
 # a truncated or corrupt .gz is an error (exit 1) naming the file, with no output file; and
 # --progress always draws a progress line on stderr without changing stdout.
-set -u
-bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+source "$(dirname "$0")/lib/common.sh" "$@"
 
-awk -v RS= -v ORS='\n\n' 'NR <= 60' data/ncbi-disease/train.tsv > "$dir/train.tsv"
-"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" \
-  --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
-  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 25 --patience 25 \
-  --threads 1 2>"$dir/train.log" \
-  || { echo "FAIL: training"; cat "$dir/train.log"; exit 1; }
+train_tiny_model
 awk -v RS= '{ s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); s = s (i > 1 ? " " : "") f[1] } print s }' \
   "$dir/train.tsv" > "$dir/in.txt"
 tag() { "$bin/medner-tag" --model "$dir/m.bin" --threads 1 "$@"; }

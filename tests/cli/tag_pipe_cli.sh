@@ -4,18 +4,9 @@
 # next; a whole line followed by half of the next is answered while the writer pauses; the
 # same through a FIFO given as --input; and the answers equal those for the same
 # lines read from a regular file (where chunks are --chunk lines, as before).
-set -u
-bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+source "$(dirname "$0")/lib/common.sh" "$@"
 
-awk -v RS= -v ORS='\n\n' 'NR <= 60' data/ncbi-disease/train.tsv > "$dir/train.tsv"
-"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" \
-  --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0 \
-  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 25 --patience 25 \
-  --threads 1 2>"$dir/train.log" || { echo "FAIL: training"; cat "$dir/train.log"; exit 1; }
+train_tiny_model
 awk -v RS= 'NR <= 6 { s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); s = s (i > 1 ? " " : "") f[1] } print s }' \
   "$dir/train.tsv" > "$dir/in.txt"
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/in.txt" > "$dir/file.jsonl"

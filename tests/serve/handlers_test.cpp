@@ -6,6 +6,7 @@
 #include "model/tagging.h"
 #include "serve/handlers.h"
 #include "serve/model_registry.h"
+#include "serve/small_model.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -16,20 +17,6 @@ using namespace medner;
 using nlohmann::json;
 
 namespace {
-
-// An untrained network on a slice of BC5CDR: its tags are arbitrary but reproducible, and it
-// has both entity types.
-TrainedModel small_model(unsigned seed) {
-  Corpus c = read_conll("data/bc5cdr/train.tsv");
-  c.sentences.resize(60);
-  TrainedModel m;
-  m.config = {{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"}, {"char-hidden", "8"}, {"hidden", "12"}};
-  m.options = parse_options(model_options(), m.config);
-  m.vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
-  Rng init(seed);
-  m.net = std::make_unique<NerNetwork>(network_config(m.options, m.vocab), init);
-  return m;
-}
 
 ModelRegistry two_models() {
   ModelRegistry r({}, 1);

@@ -1,10 +1,10 @@
 // The batcher under concurrent requests: every request gets its own texts' results in order,
 // equal to tagging them alone (tags and spans exactly, confidences up to the order of a batch's
 // sums); requests queued while the workers are busy are tagged together; a request out of time
-// gets Expired; stopping tags what is queued.
+// gets Expired.
 #include "data/conll.h"
-#include "model/model_options.h"
 #include "model/tagging.h"
+#include "serve/small_model.h"
 #include "serve/tag_batcher.h"
 
 #include <doctest/doctest.h>
@@ -15,18 +15,6 @@
 using namespace medner;
 
 namespace {
-
-TrainedModel small_model() {
-  Corpus c = read_conll("data/bc5cdr/train.tsv");
-  c.sentences.resize(60);
-  TrainedModel m;
-  m.config = {{"word-dim", "16"}, {"casing-dim", "4"}, {"char-dim", "8"}, {"char-hidden", "8"}, {"hidden", "12"}};
-  m.options = parse_options(model_options(), m.config);
-  m.vocab = build_vocabularies(c, {}, nullptr, WordOptions{}, TagScheme::IOBES);
-  Rng init(7);
-  m.net = std::make_unique<NerNetwork>(network_config(m.options, m.vocab), init);
-  return m;
-}
 
 // Sentence i of a bundled corpus as raw text.
 std::string text(const Corpus& c, std::size_t i) {
@@ -49,7 +37,7 @@ void check_same(const TaggedSentence& got, const TaggedSentence& want) {
 }  // namespace
 
 TEST_CASE("tag batcher: 24 concurrent requests get their own results, tagged in shared batches") {
-  const TrainedModel m = small_model();
+  const TrainedModel m = small_model(7);
   const Predictor p(*m.net, m.vocab, 1);
   const Corpus c = read_conll("data/bc5cdr/devel.tsv");
   constexpr int kClients = 24;
@@ -97,7 +85,7 @@ TEST_CASE("tag batcher: 24 concurrent requests get their own results, tagged in 
 }
 
 TEST_CASE("tag batcher: a request past its deadline is Expired; nbest requests are tagged apart") {
-  const TrainedModel m = small_model();
+  const TrainedModel m = small_model(7);
   const Predictor p(*m.net, m.vocab, 1);
   const Corpus c = read_conll("data/bc5cdr/devel.tsv");
   TagBatcher batcher(m, p, 2);
