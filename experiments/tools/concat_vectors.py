@@ -5,6 +5,7 @@ biomedical text (cased; each word is looked up lower-cased, its most frequent ca
 medner-pretrain writes rows by frequency). A word missing from one file gets zeros there.
 
 usage: concat_vectors.py A.vec B.vec OUT.vec"""
+import os
 import sys
 
 
@@ -31,7 +32,6 @@ def main():
         f.write(f"{len(words)} {da + db}\n")
         for w in words:
             f.write(" ".join([w] + a.get(w, ["0"] * da) + b.get(w, ["0"] * db)) + "\n")
-    import os
     os.replace(tmp, out)
     print(f"{out}: {len(words)} words ({len(a)} from A, {len(b)} from B), {da + db} dimensions")
 
