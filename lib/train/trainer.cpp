@@ -55,13 +55,13 @@ TrainSummary TrainingRun::run() {
   log_ << fmt::format("best dev F1 {:.2f} at epoch {} ({:.1f}s to best, {:.1f}s total)\n", s.best_dev_f1,
                       s.best_epoch, s.seconds_to_best, s.seconds);
   if (root_ && !config_.test.empty()) {
-    const std::vector<std::vector<std::string>> tags = tag_corpus(load_trained_model(config_.model), test_, threads_);
+    // The kept model, read once: tagged for the test score, then its card gains that score (read
+    // back from the file: after --resume the epoch kept may be one of an earlier process).
+    ModelFile mf = load_model_file(config_.model);
+    const std::vector<std::vector<std::string>> tags = tag_corpus(from_model_file(mf, config_.model), test_, threads_);
     EvalReport r = evaluate(gold_iob2(test_), tags);
     s.test_f1 = r.overall.f1();
     log_ << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), s.test_f1);
-    // The card of the kept model gains its test scores (read back from the file: after --resume
-    // the epoch kept may be one of an earlier process).
-    ModelFile mf = load_model_file(config_.model);
     nlohmann::json card = model_card(mf, config_.model);
     card["scores"]["test"] = scores_card(r);
     put_model_card(mf, card);

@@ -44,7 +44,9 @@ check "CoNLL input through gzip" "[ -s '$dir/conll.want' ] && cmp -s '$dir/conll
 # A writer that flushes its gzip stream after each line gets each line's answer before it
 # writes the next (read within a timeout, so the test cannot hang).
 python3 - "$bin/medner-tag" "$dir" <<'PY' || fail=1
-import json, os, select, subprocess, sys, time, zlib
+import json, os, subprocess, sys, zlib
+sys.path.insert(0, "tests/cli/lib")
+from pipe_lines import read_line
 tag, d = sys.argv[1], sys.argv[2]
 lines = open(os.path.join(d, "in.txt"), "rb").read().split(b"\n")[:5]
 want = open(os.path.join(d, "want.jsonl"), "rb").read().split(b"\n")[:5]
@@ -59,18 +61,6 @@ def same(got, want):
     strip = lambda es: [{k: v for k, v in e.items() if k != "confidence"} for e in es]
     return a == b and strip(ea) == strip(eb) and all(
         abs(x["confidence"] - y["confidence"]) < 1e-4 for x, y in zip(ea, eb))
-
-def read_line(f, timeout=20):
-    buf, end = b"", time.time() + timeout
-    while not buf.endswith(b"\n"):
-        r, _, _ = select.select([f], [], [], max(0, end - time.time()))
-        if not r:
-            return None
-        c = os.read(f.fileno(), 1)
-        if not c:
-            return None
-        buf += c
-    return buf[:-1]
 
 p = subprocess.Popen([tag, "--model", os.path.join(d, "m.bin"), "--threads", "1"], stdin=subprocess.PIPE,
                      stdout=subprocess.PIPE, bufsize=0)

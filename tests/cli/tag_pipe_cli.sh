@@ -13,24 +13,13 @@ awk -v RS= 'NR <= 6 { s = ""; n = split($0, l, "\n"); for (i = 1; i <= n; i++) {
 check "tag a regular file" "[ $? -eq 0 ]"
 
 python3 - "$bin/medner-tag" "$dir" <<'PY' || fail=1
-import json, os, select, subprocess, sys, time
+import json, os, subprocess, sys
+sys.path.insert(0, "tests/cli/lib")
+from pipe_lines import read_line
 tag, d = sys.argv[1], sys.argv[2]
 lines = open(os.path.join(d, "in.txt"), encoding="utf-8").read().split("\n")[:-1]
 want = [json.loads(l) for l in open(os.path.join(d, "file.jsonl"), encoding="utf-8")]
 ok = True
-
-def read_line(f, timeout=20):
-    """One line from f (unbuffered), or None after `timeout` seconds."""
-    buf, end = b"", time.time() + timeout
-    while not buf.endswith(b"\n"):
-        r, _, _ = select.select([f], [], [], max(0, end - time.time()))
-        if not r:
-            return None
-        c = os.read(f.fileno(), 1)
-        if not c:
-            return None
-        buf += c
-    return buf.decode("utf-8")
 
 def converse(name, write, out, close):
     global ok

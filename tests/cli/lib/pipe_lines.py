@@ -1,0 +1,20 @@
+"""For the CLI tests that talk to medner-tag through a pipe (import with sys.path.insert(0,
+"tests/cli/lib"); the tests run from the repository root)."""
+import os
+import select
+import time
+
+
+def read_line(f, timeout=20):
+    """One line from f, read unbuffered, without its newline; None at the end of f or after
+    `timeout` seconds (so a test waiting for an answer cannot hang)."""
+    buf, end = b"", time.time() + timeout
+    while not buf.endswith(b"\n"):
+        r, _, _ = select.select([f], [], [], max(0, end - time.time()))
+        if not r:
+            return None
+        c = os.read(f.fileno(), 1)
+        if not c:
+            return None
+        buf += c
+    return buf[:-1]
