@@ -170,4 +170,37 @@ PretrainedEmbeddings read_embeddings_bytes(const std::string& bytes, const std::
   return e;
 }
 
+PretrainedEmbeddings concat_embeddings(const std::vector<PretrainedEmbeddings>& tables,
+                                       const std::function<std::string(const std::string&)>& key) {
+  PretrainedEmbeddings out;
+  out.format = "concatenated";
+  std::vector<int> offset;  // of each table's columns in a row
+  for (const PretrainedEmbeddings& t : tables) {
+    offset.push_back(out.dim);
+    out.dim += t.dim;
+  }
+  // Rows are filled table by table, so the first pass only names the words.
+  std::vector<std::vector<int>> row_of(tables.size());  // table's word i -> row, or -1 if shadowed
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    std::unordered_map<std::string, bool> seen_here;
+    row_of[k].assign(tables[k].words.size(), -1);
+    for (std::size_t i = 0; i < tables[k].words.size(); ++i) {
+      std::string w = key(tables[k].words[i]);
+      if (!seen_here.emplace(w, true).second) continue;
+      auto [it, added] = out.index.emplace(w, static_cast<int>(out.words.size()));
+      if (added) out.words.push_back(std::move(w));
+      row_of[k][i] = it->second;
+    }
+  }
+  out.values.assign(out.words.size() * static_cast<std::size_t>(out.dim), 0.0f);
+  for (std::size_t k = 0; k < tables.size(); ++k)
+    for (std::size_t i = 0; i < tables[k].words.size(); ++i) {
+      const int r = row_of[k][i];
+      if (r < 0) continue;
+      const float* v = tables[k].vector(static_cast<int>(i));
+      std::copy(v, v + tables[k].dim, out.values.begin() + static_cast<std::ptrdiff_t>(r) * out.dim + offset[k]);
+    }
+  return out;
+}
+
 }  // namespace medner

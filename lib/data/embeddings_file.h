@@ -3,6 +3,7 @@
 // [+ optional '\n']). The format is detected from the content.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,5 +30,14 @@ struct PretrainedEmbeddings {
 PretrainedEmbeddings read_embeddings(const std::string& path);
 // The same on the file's bytes (`path` names it in messages); for tests and the fuzzer.
 PretrainedEmbeddings read_embeddings_bytes(const std::string& bytes, const std::string& path);
+
+// Several tables side by side: each word's vector is the concatenation of its vectors in the
+// tables, in order, with zeros for a table that lacks it (GloVe's general English beside vectors
+// pretrained on PubMed: dim = the sum of the dims). Words are keyed by `key` (the model's
+// normalize_word, e.g. lower-casing); where several words of one table share a key the first
+// wins, which for a file written by frequency (word2vec, fastText, medner-pretrain) is the most
+// frequent casing. Words are in order of first appearance, the first table's first.
+PretrainedEmbeddings concat_embeddings(const std::vector<PretrainedEmbeddings>& tables,
+                                       const std::function<std::string(const std::string&)>& key);
 
 }  // namespace medner

@@ -1,5 +1,7 @@
 #include "model/batch.h"
 
+#include "data/lexicon.h"
+
 #include <algorithm>
 
 namespace medner {
@@ -28,6 +30,14 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   const auto n = static_cast<std::size_t>(input_T * B);
   batch.words.assign(n, 0);
   batch.casing.assign(n, 0);
+  // Every sentence of a dataset has K features per token or none.
+  const EncodedSentence* first = B > 0 ? sentences[0] : nullptr;
+  const int K = first != nullptr && first->size() > 0 ? static_cast<int>(first->lexicon.size()) / first->size() : 0;
+  batch.lexicon_types = K;
+  batch.lexicon.resize(n * static_cast<std::size_t>(K));
+  for (int k = 0; k < K; ++k)
+    std::fill(batch.lexicon.begin() + static_cast<std::ptrdiff_t>(k * n),
+              batch.lexicon.begin() + static_cast<std::ptrdiff_t>((k + 1) * n), k * kLexiconPositions);
   batch.position_form.assign(n, -1);
   batch.tags.assign(static_cast<std::size_t>(T * B), -1);
   if (context)
@@ -45,6 +55,7 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
       auto k = static_cast<std::size_t>(t);
       batch.words[at] = s.words[k];
       batch.casing[at] = s.casing[k];
+      for (int j = 0; j < K; ++j) batch.lexicon[static_cast<std::size_t>(j) * n + at] = s.lexicon[k * K + static_cast<std::size_t>(j)];
       int& slot = seen[static_cast<std::size_t>(s.forms[k])];
       if (slot < 0) {
         slot = static_cast<int>(batch.form_ids.size());

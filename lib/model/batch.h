@@ -11,6 +11,9 @@ struct EncodedSentence {
   std::vector<int> casing;  // casing categories
   std::vector<int> forms;   // ids of the exact token strings in the dataset's form table
   std::vector<int> tags;    // tag ids (internal scheme) of the target tokens; empty when untagged
+  // Lexicon feature ids (data/lexicon.h), token-major: token t, type k at t * K + k; empty
+  // without a lexicon.
+  std::vector<int> lexicon;
   // The tokens to tag are [target_begin, target_begin + targets()); with document context
   // (train/context.h) the others are neighbouring sentences the encoder reads but nothing scores.
   int target_begin = 0;
@@ -38,6 +41,10 @@ struct Batch {
   int input_T = 0;                 // longest input
   std::vector<int> input_lengths;  // B
   std::vector<int> words, casing;  // input_T*B; padding: word 0, casing 0
+  // Lexicon features, type-major: type k of position p at k * input_T*B + p; padding: type k's
+  // "none" id. Empty without a lexicon.
+  int lexicon_types = 0;
+  std::vector<int> lexicon;
   // For each target position t*B + b, its input position; empty when no sentence has context.
   std::vector<int> target_position;
   // Distinct forms of the batch for the char encoder, longest first (so the char LSTM's live

@@ -105,6 +105,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
       }
       e.forms.push_back(it->second);
     }
+    if (vocab.lexicon) vocab.lexicon->append_features(toks, e.lexicon);
     if (!tagged.empty()) {
       const Sentence& s = *tagged[i];
       std::vector<std::string> tags = convert_tags(s.tags, from, vocab.scheme);

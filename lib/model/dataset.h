@@ -5,11 +5,13 @@
 #include "model/batch.h"
 #include "data/conll.h"
 #include "data/embeddings_file.h"
+#include "data/lexicon.h"
 #include "data/tag_scheme.h"
 #include "data/vocab.h"
 #include "data/word_features.h"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,8 @@ struct Vocabularies {
   Vocab chars;  // 0 <pad>, 1 <unk>, then training characters (UTF-8 strings of one code point)
   Vocab tags;   // internal scheme labels, "O" first, then sorted
   WordOptions word_options;
+  // Typed names whose matches become token features (data/lexicon.h); null without --lexicon.
+  std::shared_ptr<const Lexicon> lexicon;
   TagScheme scheme = TagScheme::IOBES;
 };
 

@@ -114,7 +114,7 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
     if (card.contains("data") && card["data"].is_array()) {
       out << "data\n";
       for (const nlohmann::json& f : card["data"])
-        out << fmt::format("  {:<5} {}  {} bytes, CRC-32 {}\n", text_of(f, "role"), text_of(f, "path"),
+        out << fmt::format("  {:<10} {}  {} bytes, CRC-32 {}\n", text_of(f, "role"), text_of(f, "path"),
                            number_of(f, "bytes", "{:.0f}"), text_of(f, "crc32"));
     }
     if (card.contains("corpora") && card["corpora"].is_object()) {

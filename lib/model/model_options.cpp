@@ -21,6 +21,7 @@ OptionTable<ModelOptions> make_model_options() {
       bool_option<M>("lowercase", &M::lowercase, true, "look words up lower-cased"),
       bool_option<M>("casing", &M::casing, true, "add a casing-feature embedding"),
       int_option<M>("casing-dim", &M::casing_dim, 10, 1, "casing embedding size"),
+      int_option<M>("lexicon-dim", &M::lexicon_dim, 10, 1, "lexicon feature embedding size per type (with --lexicon)"),
       bool_option<M>("normalize-digits", &M::normalize_digits, false, "map digits to 0 before word lookup"),
       choice_option<M>("char-encoder", chars(&CharEncoderConfig::kind),
                        std::vector<std::pair<std::string, CharEncoderKind>>{{"lstm", CharEncoderKind::Lstm},

@@ -17,6 +17,7 @@ struct ModelOptions {
   bool lowercase = false;  // words looked up lower-cased
   bool casing = false;     // a casing-feature embedding
   Index casing_dim = 0;
+  Index lexicon_dim = 0;  // per lexicon type, when the model has a lexicon
   bool normalize_digits = false;
   CharEncoderConfig char_encoder;
   Index hidden = 0;  // word BiLSTM size per direction

@@ -1,6 +1,7 @@
 #include "model/ner_network.h"
 
 #include "core/error.h"
+#include "data/lexicon.h"
 #include "data/word_features.h"
 #include "ops/concat_slice.h"
 #include "ops/dropout.h"
@@ -18,6 +19,12 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
     casing_ = Embedding(store_, "casing", config.casing_dim, kCasingCount, init, /*sparse=*/false);
     in += config.casing_dim;
   }
+  if (config.lexicon_types > 0) {
+    // One table for all types (each type its own kLexiconPositions rows), looked up once per type.
+    lexicon_ = Embedding(store_, "lexicon", config.lexicon_dim, kLexiconPositions * config.lexicon_types, init,
+                         /*sparse=*/false);
+    in += config.lexicon_dim * config.lexicon_types;
+  }
   if (config.char_encoder.kind != CharEncoderKind::None) {
     chars_ = CharEncoder(store_, "chars", config.char_encoder, config.chars, init);
     in += chars_.output_dim();
@@ -33,16 +40,21 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
 
 NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const {
   const Index N = static_cast<Index>(batch.input_T) * batch.B;
-  NodeId parts[3];
-  int n = 0;
-  parts[n++] = words_(tape, store_, batch.words.data(), N);
-  if (config_.casing) parts[n++] = casing_(tape, store_, batch.casing.data(), N);
+  std::vector<NodeId> parts;
+  parts.push_back(words_(tape, store_, batch.words.data(), N));
+  if (config_.casing) parts.push_back(casing_(tape, store_, batch.casing.data(), N));
+  if (config_.lexicon_types > 0) {
+    MEDNER_CHECK(batch.lexicon_types == config_.lexicon_types, "batch has {} lexicon types, the network {}",
+                 batch.lexicon_types, config_.lexicon_types);
+    for (int k = 0; k < config_.lexicon_types; ++k) parts.push_back(lexicon_(tape, store_, batch.lexicon.data() + k * N, N));
+  }
   if (config_.char_encoder.kind != CharEncoderKind::None) {
     const Index forms = static_cast<Index>(batch.form_offsets.size()) - 1;
     NodeId per_form = chars_(tape, store_, batch.form_chars.data(), batch.form_offsets.data(), forms);
-    parts[n++] = gather_columns(tape, per_form, batch.position_form.data(), N);  // padding -> 0
+    parts.push_back(gather_columns(tape, per_form, batch.position_form.data(), N));  // padding -> 0
   }
-  NodeId x = n == 1 ? parts[0] : concat_rows(tape, parts, n);
+  const int n = static_cast<int>(parts.size());
+  NodeId x = n == 1 ? parts[0] : concat_rows(tape, parts.data(), n);
   const real p = config_.dropout;
   if (train) x = dropout(tape, x, p, *rng, true);
   NodeId h = bilstm_(tape, store_, x, batch.B, batch.input_lengths.data(), p, rng, train).states;

@@ -1,4 +1,4 @@
-// The tagger network: [word embedding; casing embedding; char encoder] -> dropout -> BiLSTM
+// The tagger network: [word embedding; casing embedding; lexicon features; char encoder] -> dropout -> BiLSTM
 // (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns its ParamStore.
 //
 // Input is a Batch (data/batch.h): padded, time-major, N = T*B positions.
@@ -24,6 +24,7 @@ namespace medner {
 // The network's shape: its options (model/model_options.h) and the vocabulary sizes.
 struct NetworkConfig : ModelOptions {
   Index words = 0, chars = 0;     // vocabulary sizes
+  int lexicon_types = 0;          // types of the model's lexicon (data/lexicon.h); 0: none
   std::vector<std::string> tags;  // labels, internal scheme
 };
 
@@ -52,7 +53,7 @@ class NerNetwork {
  private:
   NetworkConfig config_;
   ParamStore store_;
-  Embedding words_, casing_;
+  Embedding words_, casing_, lexicon_;
   CharEncoder chars_;
   BiLstm bilstm_;
   Linear output_;

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "data/word_features.h"
+#include "io/compression.h"
 #include "model/model_card.h"
 #include "model/shipped_models.h"
 
@@ -13,6 +14,11 @@ namespace medner {
 
 namespace {
 
+// The lexicon's names (data/lexicon.h serialized()), zlib-compressed. All four lexicons of
+// ../shared/lexicons together are about 12 MB of such text; a corrupted blob may not claim more.
+const char* const kLexiconBlob = "lexicon";
+constexpr std::size_t kMaxLexiconBytes = std::size_t{1} << 30;
+
 // A lower bound on the parameter values of the network `c` builds over `v`: each term is a
 // parameter it certainly has (embedding tables, recurrent weights, output layer, transitions).
 // Checked against the file before the network is allocated, so that a corrupted (or edited) file
@@ -22,6 +28,7 @@ double min_param_values(const ModelOptions& c, const Vocabularies& v) {
   const auto h = static_cast<double>(c.hidden);
   double n = static_cast<double>(c.word_dim) * v.words.size();
   if (c.casing) n += static_cast<double>(c.casing_dim) * kCasingCount;
+  if (v.lexicon) n += static_cast<double>(c.lexicon_dim) * kLexiconPositions * v.lexicon->types();
   if (c.char_encoder.kind != CharEncoderKind::None) {
     const auto cd = static_cast<double>(c.char_encoder.char_dim);
     n += cd * v.chars.size();
@@ -64,6 +71,7 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
   static_cast<ModelOptions&>(n) = options;
   n.words = vocab.words.size();
   n.chars = vocab.chars.size();
+  n.lexicon_types = vocab.lexicon ? vocab.lexicon->types() : 0;
   n.tags = vocab.tags.entries();
   n.tag_scheme = vocab.scheme;
   return n;
@@ -77,6 +85,7 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
   mf.vocabularies = {{"words", vocab.words.entries()},
                      {"chars", vocab.chars.entries()},
                      {"tags", vocab.tags.entries()}};
+  if (vocab.lexicon) put_blob(mf, kLexiconBlob, zlib_compress(vocab.lexicon->serialized()));
   store_params(net.params(), mf);
   return mf;
 }
@@ -103,6 +112,11 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   if (m.vocab.words.size() < 2 || m.vocab.chars.size() < 2 || m.vocab.tags.size() < 1)
     throw InputError(path + ": a vocabulary is empty");
   m.vocab.word_options = m.options.word_options();
+  if (const std::string* blob = find_blob(mf, kLexiconBlob)) {
+    const std::string what = fmt::format("{}: blob '{}'", path, kLexiconBlob);
+    m.vocab.lexicon =
+        std::make_shared<const Lexicon>(deserialize_lexicon(zlib_decompress(*blob, what, kMaxLexiconBytes), what));
+  }
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))

@@ -45,7 +45,12 @@ OptionTable<T> make_train_options() {
       path("checkpoint", &T::checkpoint, "checkpoint file (default: MODEL.ckpt)"),
       not_stored(bool_option<T>("resume", &T::resume, false, "continue from the checkpoint")),
       text_option<T>("embeddings", OptionKind::Path, &T::embeddings, "",
-                     "pretrained vectors: word2vec text/binary or GloVe text"),
+                     "pretrained vectors: word2vec text/binary or GloVe text; several as A,B are concatenated "
+                     "(--word-dim: the sum of their sizes)"),
+      text_option<T>("lexicon", OptionKind::Path, &T::lexicons, "",
+                     "typed lexicons, name<TAB>type[<TAB>id] per line (data/lexicons/); several as A,B: each "
+                     "token gets its longest match per type as a feature, and the "
+                     "model file keeps the names"),
   };
   auto append = [&t](OptionTable<T> part) { t.insert(t.end(), part.begin(), part.end()); };
   append(model_part("word-dim", "normalize-digits"));

@@ -35,7 +35,8 @@ nlohmann::json counts_card(const ChunkCounts& c) {
 }  // namespace
 
 nlohmann::json data_card(const std::string& train_list, const Corpus& train, const std::string& dev_path,
-                         const Corpus& dev, const std::string& test_path, const Corpus& test) {
+                         const Corpus& dev, const std::string& test_path, const Corpus& test,
+                         const std::string& embeddings, const std::string& lexicon_list) {
   nlohmann::json files = nlohmann::json::array();
   for (const std::string& f : split_file_list(train_list)) files.push_back(file_entry("train", f));
   files.push_back(file_entry("dev", dev_path));
@@ -44,6 +45,10 @@ nlohmann::json data_card(const std::string& train_list, const Corpus& train, con
     files.push_back(file_entry("test", test_path));
     corpora["test"] = corpus_counts(test);
   }
+  if (!embeddings.empty())
+    for (const std::string& f : split_file_list(embeddings)) files.push_back(file_entry("embeddings", f));
+  if (!lexicon_list.empty())
+    for (const std::string& f : split_file_list(lexicon_list)) files.push_back(file_entry("lexicon", f));
   return {{"medner_version", kVersion}, {"data", files}, {"corpora", corpora}};
 }
 

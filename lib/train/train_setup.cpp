@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "data/corpus_format.h"
 #include "data/hf_json.h"
+#include "data/lexicon.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
 #include "io/file_identity.h"
@@ -13,6 +14,7 @@
 #include "train/training_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -92,8 +94,12 @@ TrainingRun::TrainingRun(const TrainConfig& config, const ConfigMap& effective, 
 void TrainingRun::claim_paths() {
   std::vector<NamedPath> inputs;
   for (const std::string& f : split_file_list(config_.train)) inputs.push_back({"--train", f});
+  if (!config_.lexicons.empty())
+    for (const std::string& f : split_file_list(config_.lexicons)) inputs.push_back({"--lexicon", f});
   inputs.insert(inputs.end(), {{"--dev", config_.dev}, {"--test", config_.test},
-                               {"--embeddings", config_.embeddings}, {"--config", config_.config_file}});
+                               {"--config", config_.config_file}});
+  if (!config_.embeddings.empty())
+    for (const std::string& f : split_file_list(config_.embeddings)) inputs.push_back({"--embeddings", f});
   const std::string checkpoint_option = config_.checkpoint.empty() ? "the checkpoint" : "--checkpoint";
   require_distinct_files(inputs, {{"--model", config_.model}, {checkpoint_option, checkpoint_}, {"--log", config_.log}});
   if (!root_) return;
@@ -109,7 +115,8 @@ void TrainingRun::read_data() {
   dev_ = read_corpus(config_.dev, options);
   if (!config_.test.empty()) test_ = read_corpus(config_.test, options);
   identity_ = run_identity(config_.train, config_.dev, threads_);
-  if (root_) card_ = data_card(config_.train, train_, config_.dev, dev_, config_.test, test_);
+  if (root_) card_ = data_card(config_.train, train_, config_.dev, dev_, config_.test, test_, config_.embeddings,
+                                 config_.lexicons);
 }
 
 void TrainingRun::build_or_resume() {
@@ -141,11 +148,35 @@ void TrainingRun::resume_network(const ModelFile& checkpoint) {
 
 void TrainingRun::build_network() {
   std::unique_ptr<PretrainedEmbeddings> pretrained;
-  if (!config_.embeddings.empty())
-    pretrained = std::make_unique<PretrainedEmbeddings>(read_embeddings(config_.embeddings));
+  if (!config_.embeddings.empty()) {
+    const std::vector<std::string> files = split_file_list(config_.embeddings);
+    if (files.size() == 1) {
+      pretrained = std::make_unique<PretrainedEmbeddings>(read_embeddings(files[0]));
+    } else {
+      std::vector<PretrainedEmbeddings> tables;
+      for (const std::string& f : files) {
+        tables.push_back(read_embeddings(f));
+        log_ << fmt::format("embeddings: {} words of {} dims from {}\n", tables.back().words.size(),
+                            tables.back().dim, f);
+      }
+      const WordOptions options = config_.net.word_options();
+      pretrained = std::make_unique<PretrainedEmbeddings>(
+          concat_embeddings(tables, [&](const std::string& w) { return normalize_word(w, options); }));
+    }
+  }
   std::vector<const Corpus*> extra = {&dev_};
   if (!config_.test.empty()) extra.push_back(&test_);
   vocab_ = build_vocabularies(train_, extra, pretrained.get(), config_.net.word_options(), config_.net.tag_scheme);
+  if (!config_.lexicons.empty()) {
+    auto lexicon = std::make_shared<Lexicon>();
+    for (const std::string& f : split_file_list(config_.lexicons)) {
+      const long names = read_lexicon_file(f, *lexicon);
+      log_ << fmt::format("lexicon: {} names from {}\n", names, f);
+    }
+    log_ << fmt::format("lexicon: {} distinct names of {} types ({})\n", lexicon->names(), lexicon->types(),
+                        fmt::join(lexicon->type_names(), ", "));
+    vocab_.lexicon = std::move(lexicon);
+  }
   Rng init(config_.seed);
   net_ = std::make_unique<NerNetwork>(network_config(config_.net, vocab_), init);
   if (pretrained) {

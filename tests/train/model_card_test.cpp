@@ -89,7 +89,7 @@ TEST_CASE("model card: data, kept epoch, dev and test scores as the run measured
 
   const std::string info = format_model_info(mf, "m.bin", false);
   CHECK(info.find(fmt::format("weights CRC-32 {:08x}", weights_crc32(mf))) != std::string::npos);
-  CHECK(info.find(fmt::format("  train {}  {} bytes", tr, read_text_file(tr).size())) != std::string::npos);
+  CHECK(info.find(fmt::format("  train      {}  {} bytes", tr, read_text_file(tr).size())) != std::string::npos);
   CHECK(info.find("  test  overall") != std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(format_model_info(mf, "m.bin", true));
   CHECK(j["card"] == card);

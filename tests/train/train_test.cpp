@@ -148,6 +148,37 @@ TEST_CASE("train: a resumed run ends with the same model as an uninterrupted one
   for (std::size_t i = 0; i < ca.params.size(); ++i) CHECK(ca.params[i].data == cb.params[i].data);
 }
 
+TEST_CASE("train: --lexicon: the model file keeps the names, and loading it tags as the trained network did") {
+  medner_test::TempDir dir;
+  std::string data = slice(dir, "data/bc5cdr/train.tsv", 12);
+  std::ofstream(dir.file("lex.tsv")) << "SELEGILINE\tChemical\tD012642\nclonidine\tChemical\npostural hypotension\tDisease\n"
+                                        "blood pressure\tOther\n";
+  const ConfigMap m = with(tiny_config(data, dir.file("m.bin")), {{"lexicon", dir.file("lex.tsv")}, {"max-epochs", "3"}});
+  run(m);
+  TrainedModel loaded = load_trained_model(dir.file("m.bin"));
+  REQUIRE(loaded.vocab.lexicon != nullptr);
+  CHECK(loaded.vocab.lexicon->type_names() == std::vector<std::string>{"Chemical", "Disease", "Other"});
+  CHECK(loaded.vocab.lexicon->names() == 4);
+  CHECK(loaded.net->config().lexicon_types == 3);
+  CHECK(loaded.net->params().value(loaded.net->params().find("lexicon")).cols() == 3 * kLexiconPositions);
+  // The encoding carries the features: "Selegiline - induced postural hypotension ...".
+  Dataset d = encode_corpus(read_conll(data), loaded.vocab, false);
+  const std::vector<int>& f = d.sentences[0].lexicon;  // token t, type k at t * 3 + k
+  CHECK(f[0 * 3 + 0] == 0 * kLexiconPositions + 4);     // Chemical S
+  CHECK(f[3 * 3 + 1] == 1 * kLexiconPositions + 1);     // Disease B
+  CHECK(f[4 * 3 + 1] == 1 * kLexiconPositions + 3);     // Disease E
+  CHECK(f[4 * 3 + 2] == 2 * kLexiconPositions + 0);     // no Other
+  // A checkpoint resumes with its own copy of the names, even if the file has changed since.
+  std::ofstream(dir.file("lex.tsv")) << "other\tChemical\n";
+  TrainedModel ckpt = from_model_file(load_model_file(dir.file("m.bin.ckpt")), "ckpt");
+  CHECK(ckpt.vocab.lexicon->serialized() == loaded.vocab.lexicon->serialized());
+  // A bad lexicon is an input error before training starts, and no model is written.
+  std::ofstream(dir.file("bad.tsv")) << "aspirin\tChemical\nno tab\n";
+  const ConfigMap bad = with(tiny_config(data, dir.file("b.bin")), {{"lexicon", dir.file("bad.tsv")}});
+  CHECK_THROWS_WITH_AS(run(bad), (dir.file("bad.tsv") + ":2: expected name<TAB>type, found 'no tab'").c_str(), InputError);
+  CHECK_FALSE(std::ifstream(dir.file("b.bin")).good());
+}
+
 TEST_CASE("train: bad options are one-line input errors naming the option") {
   auto m = merge_config({{{"lr", "-0.1"}}});
   CHECK_THROWS_WITH_AS(TrainConfig::from_map(m), "--lr: expected a number in (0, 1000], got '-0.1'", InputError);
