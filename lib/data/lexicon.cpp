@@ -15,7 +15,17 @@ constexpr int kMaxTypes = 32;  // node_types_ is a bit set
 enum Position { kNone = 0, kBegin = 1, kInside = 2, kEnd = 3, kSingle = 4 };
 
 uint64_t edge_key(int node, int token) {
-  return (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 32) | static_cast<uint32_t>(token);
+  return (static_cast<uint64_t>(static_cast<uint32_t>(node) + 1) << 32) | static_cast<uint32_t>(token);
+}
+
+// A 64-bit mix (splitmix64's finaliser) so that consecutive nodes spread over the table.
+std::size_t edge_slot(uint64_t key, std::size_t mask) {
+  key ^= key >> 30;
+  key *= 0xbf58476d1ce4e5b9ULL;
+  key ^= key >> 27;
+  key *= 0x94d049bb133111ebULL;
+  key ^= key >> 31;
+  return static_cast<std::size_t>(key) & mask;
 }
 
 }  // namespace
@@ -28,8 +38,42 @@ std::string lexicon_token(std::string_view token) {
 }
 
 int Lexicon::child(int node, int token) const {
-  auto it = edges_.find(edge_key(node, token));
-  return it == edges_.end() ? -1 : it->second;
+  if (edge_keys_.empty()) return -1;
+  const uint64_t key = edge_key(node, token);
+  const std::size_t mask = edge_keys_.size() - 1;
+  for (std::size_t i = edge_slot(key, mask);; i = (i + 1) & mask) {
+    if (edge_keys_[i] == key) return edge_children_[i];
+    if (edge_keys_[i] == 0) return -1;
+  }
+}
+
+void Lexicon::grow_edges() {
+  std::vector<uint64_t> keys(std::max<std::size_t>(1024, edge_keys_.size() * 2), 0);
+  std::vector<int> children(keys.size(), 0);
+  const std::size_t mask = keys.size() - 1;
+  for (std::size_t j = 0; j < edge_keys_.size(); ++j) {
+    if (edge_keys_[j] == 0) continue;
+    std::size_t i = edge_slot(edge_keys_[j], mask);
+    while (keys[i] != 0) i = (i + 1) & mask;
+    keys[i] = edge_keys_[j];
+    children[i] = edge_children_[j];
+  }
+  edge_keys_.swap(keys);
+  edge_children_.swap(children);
+}
+
+int Lexicon::add_child(int node, int token) {
+  if (4 * (edges_ + 1) > 3 * edge_keys_.size()) grow_edges();  // at most 3/4 full
+  const uint64_t key = edge_key(node, token);
+  const std::size_t mask = edge_keys_.size() - 1;
+  std::size_t i = edge_slot(key, mask);
+  for (; edge_keys_[i] != 0; i = (i + 1) & mask)
+    if (edge_keys_[i] == key) return edge_children_[i];
+  edge_keys_[i] = key;
+  edge_children_[i] = static_cast<int>(node_types_.size());
+  node_types_.push_back(0);
+  ++edges_;
+  return edge_children_[i];
 }
 
 int Lexicon::add_type(const std::string& type) {
@@ -46,28 +90,28 @@ bool Lexicon::add(std::string_view name, const std::string& type) {
   std::vector<std::string> tokens;
   for (const Token& t : tokenize(name)) tokens.push_back(lexicon_token(t.text));
   if (tokens.empty()) return false;
-  add_tokens(tokens, add_type(type));
+  add_tokens(std::vector<std::string_view>(tokens.begin(), tokens.end()), add_type(type));
   return true;
 }
 
-void Lexicon::add_tokens(const std::vector<std::string>& tokens, int type) {
+void Lexicon::add_tokens(const std::vector<std::string_view>& tokens, int type) {
   MEDNER_CHECK(type >= 0 && type < types() && !tokens.empty(), "lexicon name needs tokens and a known type");
   if (node_types_.empty()) node_types_.push_back(0);  // the root
-  std::vector<int> ids;
   int node = 0;
-  for (const std::string& tok : tokens) {
-    auto [t, added] = token_ids_.emplace(tok, static_cast<int>(token_text_.size()));
-    if (added) token_text_.push_back(tok);
-    ids.push_back(t->second);
-    auto [e, fresh] = edges_.emplace(edge_key(node, t->second), static_cast<int>(node_types_.size()));
-    if (fresh) node_types_.push_back(0);
-    node = e->second;
+  for (std::string_view tok : tokens) {
+    auto it = token_ids_.find(std::string(tok));
+    if (it == token_ids_.end()) it = token_ids_.emplace(std::string(tok), static_cast<int>(token_ids_.size())).first;
+    node = add_child(node, it->second);
   }
   const uint32_t bit = 1u << type;
   if (node_types_[static_cast<std::size_t>(node)] & bit) return;  // already known
   node_types_[static_cast<std::size_t>(node)] |= bit;
-  ids.insert(ids.begin(), type);
-  names_in_order_.push_back(std::move(ids));
+  names_text_ += std::to_string(type);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    names_text_ += i == 0 ? '\t' : ' ';
+    names_text_ += tokens[i];
+  }
+  names_text_ += '\n';
   ++names_;
 }
 
@@ -128,15 +172,7 @@ std::string Lexicon::serialized() const {
   std::string s;
   for (std::size_t k = 0; k < types_.size(); ++k) s += (k ? "\t" : "") + types_[k];
   s += '\n';
-  for (const std::vector<int>& name : names_in_order_) {
-    s += std::to_string(name[0]);
-    for (std::size_t i = 1; i < name.size(); ++i) {
-      s += i == 1 ? '\t' : ' ';
-      s += token_text_[static_cast<std::size_t>(name[i])];
-    }
-    s += '\n';
-  }
-  return s;
+  return s + names_text_;
 }
 
 Lexicon deserialize_lexicon(std::string_view text, const std::string& what) {
@@ -168,6 +204,7 @@ Lexicon deserialize_lexicon(std::string_view text, const std::string& what) {
   for (std::size_t k = 0; k < types.size(); ++k)
     if (lex.add_type(types[k]) != static_cast<int>(k))
       throw bad(1, fmt::format("type '{}' twice", message_excerpt(types[k])));
+  std::vector<std::string_view> tokens;
   while (next_line(l)) {
     const std::size_t tab = l.find('\t');
     if (tab == std::string_view::npos || tab == 0 || tab + 1 >= l.size()) throw bad(line, "expected type-index<TAB>tokens");
@@ -177,7 +214,7 @@ Lexicon deserialize_lexicon(std::string_view text, const std::string& what) {
       type = type * 10 + (c - '0');
     }
     if (type >= static_cast<int>(types.size())) throw bad(line, "the type index is not a number below the type count");
-    std::vector<std::string> tokens;
+    tokens.clear();
     std::string_view rest = l.substr(tab + 1);
     for (std::size_t start = 0;;) {
       const std::size_t sp = rest.find(' ', start);

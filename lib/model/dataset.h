@@ -36,7 +36,10 @@ struct Vocabularies {
   Vocab tags;   // internal scheme labels, "O" first, then sorted
   WordOptions word_options;
   // Typed names whose matches become token features (data/lexicon.h); null without --lexicon.
+  // lexicon_blob: what the model file stores of it (its serialized() form, zlib-compressed),
+  // made once, since every saved model and checkpoint writes it (model/trained_model.h).
   std::shared_ptr<const Lexicon> lexicon;
+  std::shared_ptr<const std::string> lexicon_blob;
   TagScheme scheme = TagScheme::IOBES;
 };
 

@@ -77,6 +77,11 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
   return n;
 }
 
+void set_lexicon(Vocabularies& vocab, std::shared_ptr<const Lexicon> lexicon) {
+  vocab.lexicon_blob = lexicon ? std::make_shared<const std::string>(zlib_compress(lexicon->serialized())) : nullptr;
+  vocab.lexicon = std::move(lexicon);
+}
+
 ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, const NerNetwork& net,
                         const std::string& kind) {
   ModelFile mf;
@@ -85,7 +90,10 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
   mf.vocabularies = {{"words", vocab.words.entries()},
                      {"chars", vocab.chars.entries()},
                      {"tags", vocab.tags.entries()}};
-  if (vocab.lexicon) put_blob(mf, kLexiconBlob, zlib_compress(vocab.lexicon->serialized()));
+  if (vocab.lexicon) {
+    MEDNER_CHECK(vocab.lexicon_blob != nullptr, "a lexicon without its blob (set_lexicon)");
+    put_blob(mf, kLexiconBlob, *vocab.lexicon_blob);
+  }
   store_params(net.params(), mf);
   return mf;
 }
@@ -116,6 +124,7 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
     const std::string what = fmt::format("{}: blob '{}'", path, kLexiconBlob);
     m.vocab.lexicon =
         std::make_shared<const Lexicon>(deserialize_lexicon(zlib_decompress(*blob, what, kMaxLexiconBytes), what));
+    m.vocab.lexicon_blob = std::make_shared<const std::string>(*blob);
   }
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())

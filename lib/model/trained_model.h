@@ -19,6 +19,9 @@ namespace medner {
 
 NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vocab);
 
+// Sets vocab.lexicon and vocab.lexicon_blob (the lexicon's compressed serialized form).
+void set_lexicon(Vocabularies& vocab, std::shared_ptr<const Lexicon> lexicon);
+
 struct TrainedModel {
   ConfigMap config;      // as stored: the model's options and the trainer's
   ModelOptions options;  // decoded from config

@@ -175,7 +175,7 @@ void TrainingRun::build_network() {
     }
     log_ << fmt::format("lexicon: {} distinct names of {} types ({})\n", lexicon->names(), lexicon->types(),
                         fmt::join(lexicon->type_names(), ", "));
-    vocab_.lexicon = std::move(lexicon);
+    set_lexicon(vocab_, std::move(lexicon));
   }
   Rng init(config_.seed);
   net_ = std::make_unique<NerNetwork>(network_config(config_.net, vocab_), init);
