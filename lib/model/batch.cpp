@@ -35,9 +35,11 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   const int K = first != nullptr && first->size() > 0 ? static_cast<int>(first->lexicon.size()) / first->size() : 0;
   batch.lexicon_types = K;
   batch.lexicon.resize(n * static_cast<std::size_t>(K));
-  for (int k = 0; k < K; ++k)
-    std::fill(batch.lexicon.begin() + static_cast<std::ptrdiff_t>(k * n),
-              batch.lexicon.begin() + static_cast<std::ptrdiff_t>((k + 1) * n), k * kLexiconPositions);
+  for (int k = 0; k < K; ++k) {
+    const std::size_t from = static_cast<std::size_t>(k) * n;
+    std::fill(batch.lexicon.begin() + static_cast<std::ptrdiff_t>(from),
+              batch.lexicon.begin() + static_cast<std::ptrdiff_t>(from + n), k * kLexiconPositions);
+  }
   batch.position_form.assign(n, -1);
   batch.tags.assign(static_cast<std::size_t>(T * B), -1);
   if (context)
@@ -55,7 +57,8 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
       auto k = static_cast<std::size_t>(t);
       batch.words[at] = s.words[k];
       batch.casing[at] = s.casing[k];
-      for (int j = 0; j < K; ++j) batch.lexicon[static_cast<std::size_t>(j) * n + at] = s.lexicon[k * K + static_cast<std::size_t>(j)];
+      for (int j = 0; j < K; ++j) batch.lexicon[static_cast<std::size_t>(j) * n + at] =
+          s.lexicon[k * static_cast<std::size_t>(K) + static_cast<std::size_t>(j)];
       int& slot = seen[static_cast<std::size_t>(s.forms[k])];
       if (slot < 0) {
         slot = static_cast<int>(batch.form_ids.size());
