@@ -3,6 +3,7 @@
 // log and SIGTERM handling are lib/serve/http_server.h. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
+#include "options/abbreviation_options.h"
 #include "serve/http_server.h"
 #include "serve/model_registry.h"
 
@@ -15,6 +16,7 @@ using medner::OptionKind;
 struct ServeArgs {
   std::string models;  // NAME=PATH,... (every --model given, joined)
   int tag_threads = 0;
+  medner::AbbreviationOptions abbreviations;
   medner::ServeOptions serve;
 };
 
@@ -23,7 +25,8 @@ const medner::OptionTable<ServeArgs>& serve_options() {
   using medner::ServeOptions;
   auto opt = [](auto member) { return [member](A& a) -> auto& { return a.serve.*member; }; };
   auto limit = [](auto member) { return [member](A& a) -> auto& { return a.serve.limits.*member; }; };
-  static const medner::OptionTable<A> table = {
+  static const medner::OptionTable<A> table = [&] {
+    medner::OptionTable<A> t = {
       medner::text_option<A>("model", OptionKind::String, &A::models, "",
                              "NAME=PATH of a model from medner-train (repeat it, or separate with commas; the first "
                              "is the default)"),
@@ -45,7 +48,10 @@ const medner::OptionTable<ServeArgs>& serve_options() {
                             "most texts in one request (more: 413)"),
       medner::real_option<A>("max-seconds", limit(&medner::ServeLimits::max_seconds), "30", 0, 86400, true,
                              "time to read, tag and write one request (longer: 503, or the connection is closed)"),
-  };
+    };
+    for (auto& o : medner::nested_options(medner::abbreviation_options(), &A::abbreviations)) t.push_back(std::move(o));
+    return t;
+  }();
   return table;
 }
 
@@ -80,7 +86,7 @@ int main(int argc, char** argv) {
     } catch (const InputError& e) {
       throw UsageError(e.what());
     }
-    const ModelRegistry registry(specs, a.tag_threads);
+    const ModelRegistry registry(specs, a.tag_threads, a.abbreviations);
     for (const auto& [name, path] : specs) std::cerr << "medner-serve: model " << name << " = " << path << "\n";
     serve_http(registry, a.serve, std::cerr);
     return kExitOk;

@@ -10,6 +10,7 @@
 #include "io/input_file.h"
 #include "io/progress_bar.h"
 #include "model/tagging.h"
+#include "options/abbreviation_options.h"
 
 #include <chrono>
 #include <iostream>
@@ -29,7 +30,8 @@ const medner::OptionTable<TagArgs>& tag_options() {
   using A = TagArgs;
   using medner::TagOptions;
   auto opt = [](auto member) { return [member](A& a) -> auto& { return a.tag.*member; }; };
-  static const medner::OptionTable<A> table = {
+  static const medner::OptionTable<A> table = [&] {
+    medner::OptionTable<A> t = {
       medner::text_option<A>("model", OptionKind::Path, &A::model, "", "model file from medner-train, or a shipped model's name (models/README.md)"),
       medner::text_option<A>("input", OptionKind::Path, &A::input, "-",
                              "input file, '-' for stdin; gzip-compressed input (by its first bytes, any name) is "
@@ -71,7 +73,13 @@ const medner::OptionTable<TagArgs>& tag_options() {
                                "a progress line on stderr: lines (sentences, documents) and tokens done, tokens/s, % of a file "
                                "read; auto: "
                                "when stderr is a terminal that the output does not go to"),
-  };
+    };
+    for (auto& o : medner::nested_options(medner::nested_options(medner::abbreviation_options(),
+                                                                 &TagOptions::abbreviations),
+                                          &A::tag))
+      t.push_back(std::move(o));
+    return t;
+  }();
   return table;
 }
 

@@ -35,8 +35,13 @@ py::list entities_of(const TaggedSentence& t) {
 
 class Tagger {
  public:
-  Tagger(const std::string& path, int threads) : model_(load_trained_model(path)), path_(path) {
+  Tagger(const std::string& path, int threads, bool abbreviations, int abbreviation_scope)
+      : model_(load_trained_model(path)), path_(path) {
+    if (abbreviation_scope < 0)
+      throw UsageError("abbreviation_scope: expected an integer >= 0, got " + std::to_string(abbreviation_scope));
     options_.threads = threads;
+    options_.abbreviations.enabled = abbreviations;
+    options_.abbreviations.scope = abbreviation_scope;
   }
 
   py::list tag(const std::string& text) { return tag_many({text}, options_.threads)[0]; }
@@ -118,7 +123,10 @@ PYBIND11_MODULE(_medner, m) {
     }
   });
   py::class_<Tagger>(m, "Tagger")
-      .def(py::init<const std::string&, int>(), py::arg("model"), py::arg("threads") = 0)
+      .def(py::init<const std::string&, int, bool, int>(), py::arg("model"), py::arg("threads") = 0,
+           py::arg("abbreviations") = false, py::arg("abbreviation_scope") = 0,
+           "abbreviations: a short form defined in a text takes its long form's type there (medner-tag "
+           "--abbreviations); abbreviation_scope: sentences a definition reaches (0: the whole text)")
       .def("tag", &Tagger::tag, py::arg("text"), "the entities of one text: a list of dicts")
       .def("tag_many", &Tagger::tag_many, py::arg("texts"), py::arg("threads") = 0,
            "the entities of each text, tagged on `threads` threads (0: all cores) without the GIL")

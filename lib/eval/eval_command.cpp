@@ -10,6 +10,7 @@
 #include "eval/novelty.h"
 #include "eval/stats_report.h"
 #include "io/file_identity.h"
+#include "options/abbreviation_options.h"
 
 #include <iostream>
 #include <memory>
@@ -28,7 +29,7 @@ OptionTable<EvalArgs> make_eval_options() {
     return text_option<A>(name, OptionKind::Path, field, "", help);
   };
   auto sig = [](auto member) { return [member](A& a) -> auto& { return a.significance.*member; }; };
-  return {
+  OptionTable<A> table = {
       path("pred", &A::pred,
            "predictions: alone, a conlleval-format file (token [columns] gold predicted); with --gold, a CoNLL "
            "file (token [columns] predicted)"),
@@ -81,6 +82,8 @@ OptionTable<EvalArgs> make_eval_options() {
                     "with --compare: bootstrap samples or randomization rounds"),
       int_option<A>("seed", sig(&SignificanceOptions::seed), 1, 0, "with --compare: random seed"),
   };
+  for (Option<A>& o : nested_options(abbreviation_options(), &A::abbreviations)) table.push_back(std::move(o));
+  return table;
 }
 
 bool given_option(const ConfigMap& given, const char* name) {

@@ -5,6 +5,7 @@
 // this library needs no file output of its own).
 #pragma once
 
+#include "data/abbreviation_resolution.h"
 #include "data/conll.h"
 #include "data/corpus_format.h"
 #include "eval/mention_score.h"
@@ -43,6 +44,7 @@ struct EvalArgs {
   bool stats = false, compare = false, convert = false;
   CorpusFormat to = CorpusFormat::Conll;  // --convert's output format
   SignificanceOptions significance;
+  AbbreviationOptions abbreviations;  // with --model: after tagging
   ReportFormat format = ReportFormat::Text;
 };
 

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "data/hf_json.h"
 #include "data/pubtator.h"
+#include "data/tag_scheme.h"
 #include "data/token_lines.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
@@ -75,8 +76,48 @@ struct Unit {
   int document = 0;  // for document context: the input line, or the CoNLL sentence's document
 };
 
+// IOB2 tags of n tokens holding `mentions` (sorted, not overlapping).
+std::vector<std::string> iob2_tags(std::size_t n, const std::vector<Mention>& mentions) {
+  std::vector<std::string> tags(n, "O");
+  for (const Mention& m : mentions)
+    for (std::size_t t = m.begin; t < m.end; ++t) tags[t] = (t == m.begin ? "B-" : "I-") + m.type;
+  return tags;
+}
+
+std::vector<Mention> mentions_of(const std::vector<Span>& spans, const std::vector<double>& confidence) {
+  std::vector<Mention> out;
+  for (std::size_t i = 0; i < spans.size(); ++i)
+    out.push_back(Mention{static_cast<std::size_t>(spans[i].begin), static_cast<std::size_t>(spans[i].end),
+                          spans[i].type, i < confidence.size() ? confidence[i] : 0.0});
+  return out;
+}
+
+// Abbreviation resolution over one document's sentences (ids into `sentences` and `preds`, in
+// order): the predictions' tags, spans and confidences rewritten.
+void resolve_document(const std::vector<std::size_t>& ids, const std::vector<std::vector<std::string>>& sentences,
+                      std::vector<Prediction>& preds, const AbbreviationOptions& options) {
+  std::vector<const std::vector<std::string>*> tokens;
+  std::vector<std::vector<Mention>> mentions;
+  for (std::size_t id : ids) {
+    tokens.push_back(&sentences[id]);
+    mentions.push_back(mentions_of(preds[id].spans, preds[id].confidence));
+  }
+  const AbbreviationChanges changes = resolve_abbreviations(tokens, mentions, options);
+  if (changes.retyped + changes.added + changes.removed == 0) return;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    Prediction& p = preds[ids[k]];
+    p.tags = iob2_tags(sentences[ids[k]].size(), mentions[k]);
+    p.spans.clear();
+    p.confidence.clear();
+    for (const Mention& m : mentions[k]) {
+      p.spans.push_back(Span{static_cast<int>(m.begin), static_cast<int>(m.end), m.type});
+      p.confidence.push_back(m.confidence);
+    }
+  }
+}
+
 void tag_units(const TrainedModel& model, const Predictor& predictor, std::vector<Unit>& units,
-               std::vector<std::vector<std::string>>& sentences, int nbest) {
+               std::vector<std::vector<std::string>>& sentences, int nbest, const AbbreviationOptions& abbreviations) {
   Dataset data = encode_tokens(sentences, model.vocab);
   if (model.net->config().context > 0) {
     std::vector<int> document(sentences.size(), 0);
@@ -85,6 +126,14 @@ void tag_units(const TrainedModel& model, const Predictor& predictor, std::vecto
     add_context(data, model.net->config().context, document);
   }
   std::vector<Prediction> preds = predictor.predict(data, true, nbest);
+  if (abbreviations.enabled)
+    for (std::size_t u = 0; u < units.size();) {  // a document: consecutive units with its number
+      std::vector<std::size_t> ids;
+      const int document = units[u].document;
+      for (; u < units.size() && units[u].document == document; ++u)
+        ids.insert(ids.end(), units[u].sentence_ids.begin(), units[u].sentence_ids.end());
+      resolve_document(ids, sentences, preds, abbreviations);
+    }
   for (Unit& u : units) {
     std::vector<std::vector<std::pair<std::vector<std::string>, double>>> parts;
     for (std::size_t k = 0; k < u.sentence_ids.size(); ++k) {
@@ -202,7 +251,7 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   long written = 0;
   TagProgress done;
   auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
-    tag_units(model, predictor, units, sentences, o.nbest);
+    tag_units(model, predictor, units, sentences, o.nbest, o.abbreviations);
     for (const Unit& u : units) {
       write_tagged(out, u.tagged, o.format, &brat);
       if (document != nullptr) *document << u.tagged.text << u.tagged.line_end;
@@ -231,12 +280,14 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   if (o.input != TagInput::Text) {
     const Corpus corpus = read_sentence_input(in, name, o);
     done.total = static_cast<long>(corpus.sentences.size());
-    const bool context = model.net->config().context > 0;
+    // Document context and abbreviations read whole documents.
+    const bool whole_documents = model.net->config().context > 0 || o.abbreviations.enabled;
     for (std::size_t i = 0; i < corpus.sentences.size(); ++i) {
       const Sentence& s = corpus.sentences[i];
       // With document context a chunk ends only where a document does, so that every window is
       // the one training and medner-eval read (the corpus is in memory already).
-      if (static_cast<int>(units.size()) >= o.chunk_lines && (!context || s.document != units.back().document))
+      if (static_cast<int>(units.size()) >= o.chunk_lines &&
+          (!whole_documents || s.document != units.back().document))
         flush(units, sentences);
       Unit u;
       u.document = s.document;
@@ -284,7 +335,7 @@ std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor
   std::vector<Unit> units;
   std::vector<std::vector<std::string>> sentences;
   auto flush = [&] {
-    tag_units(model, predictor, units, sentences, o.nbest);
+    tag_units(model, predictor, units, sentences, o.nbest, o.abbreviations);
     for (Unit& u : units) out.push_back(std::move(u.tagged));
     units.clear();
     sentences.clear();
@@ -307,10 +358,26 @@ std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vect
   return tag_texts(model, predictor, texts, o);
 }
 
-std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads) {
+std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads,
+                                                 const AbbreviationOptions& abbreviations) {
   Predictor predictor(*model.net, model.vocab, threads);
   // Cuts overlong tokens; the windows the model was trained with.
-  return predictor.tags(encode_in_context(corpus, model.vocab, false, model.options.context));
+  std::vector<std::vector<std::string>> tags =
+      predictor.tags(encode_in_context(corpus, model.vocab, false, model.options.context));
+  if (!abbreviations.enabled) return tags;
+  const std::vector<Sentence>& sents = corpus.sentences;
+  for (std::size_t i = 0; i < sents.size();) {
+    std::vector<const std::vector<std::string>*> tokens;
+    std::vector<std::vector<Mention>> mentions;
+    const std::size_t first = i;
+    for (; i < sents.size() && sents[i].document == sents[first].document; ++i) {
+      tokens.push_back(&sents[i].tokens);
+      mentions.push_back(mentions_of(extract_spans(tags[i]), {}));
+    }
+    resolve_abbreviations(tokens, mentions, abbreviations);
+    for (std::size_t k = 0; k < mentions.size(); ++k) tags[first + k] = iob2_tags(sents[first + k].tokens.size(), mentions[k]);
+  }
+  return tags;
 }
 
 }  // namespace medner

@@ -2,6 +2,7 @@
 // (medner-tag), and tag a gold CoNLL file and score it (medner-eval --model).
 #pragma once
 
+#include "data/abbreviation_resolution.h"
 #include "data/tag_output.h"
 #include "eval/metrics.h"
 #include "model/predictor.h"
@@ -40,6 +41,10 @@ struct TagOptions {
   int threads = 0;         // 0: all cores
   int nbest = 0;           // add the K best tag sequences (CRF models)
   int chunk_lines = 2000;  // lines read, tagged in parallel and written per round
+  // Short forms defined in a document take their long form's type (data/abbreviation_resolution.h).
+  // Documents: a line of raw text, a PubTator document, a -DOCSTART- block of sentence input. The
+  // best sequence changes; --nbest's sequences stay the network's.
+  AbbreviationOptions abbreviations;
 };
 
 // For raw text that arrives while it is tagged (a pipe): whether the next line can be read
@@ -68,8 +73,10 @@ std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vect
 std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
                                       const std::vector<std::string>& texts, const TagOptions& options);
 
-// Tags the sentences of a gold corpus; returns IOB2 tags per sentence.
-std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads);
+// Tags the sentences of a gold corpus; returns IOB2 tags per sentence. With abbreviations, each
+// -DOCSTART- block is a document (a file without them is one).
+std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads,
+                                                 const AbbreviationOptions& abbreviations = {});
 
 // The K best joint sequences of independent parts (best first), each part given best first as
 // (tags, probability): the product distribution's top K, tags concatenated.

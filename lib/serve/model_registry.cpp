@@ -33,18 +33,20 @@ std::vector<std::pair<std::string, std::string>> parse_model_specs(const std::ve
   return out;
 }
 
-ModelRegistry::ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads) {
-  for (const auto& [name, path] : specs) add(name, path, load_trained_model(path), tag_threads);
+ModelRegistry::ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads,
+                             const AbbreviationOptions& abbreviations) {
+  for (const auto& [name, path] : specs) add(name, path, load_trained_model(path), tag_threads, abbreviations);
 }
 
-void ModelRegistry::add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads) {
+void ModelRegistry::add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads,
+                        const AbbreviationOptions& abbreviations) {
   auto m = std::make_unique<ServedModel>();
   m->name = name;
   m->path = path;
   m->model = std::move(model);
   m->predictor = std::make_unique<Predictor>(*m->model.net, m->model.vocab, 1);
   const int workers = tag_threads > 0 ? tag_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  m->batcher = std::make_unique<TagBatcher>(m->model, *m->predictor, workers);
+  m->batcher = std::make_unique<TagBatcher>(m->model, *m->predictor, workers, abbreviations);
   models_.push_back(std::move(m));
 }
 

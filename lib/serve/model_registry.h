@@ -32,9 +32,11 @@ class ModelRegistry {
  public:
   // Loads every model (InputError naming the path of one that does not load); tag_threads is
   // the tagging workers of each model (serve/tag_batcher.h), 0 for one per core.
-  ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads);
+  ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads,
+                const AbbreviationOptions& abbreviations = {});
   // A model already in memory (tests).
-  void add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads);
+  void add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads,
+           const AbbreviationOptions& abbreviations = {});
 
   // The model named `name`, the default for ""; nullptr when there is none of that name.
   const ServedModel* find(const std::string& name) const;

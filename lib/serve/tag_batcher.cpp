@@ -35,8 +35,9 @@ void block_stop_signals() {
 
 }  // namespace
 
-TagBatcher::TagBatcher(const TrainedModel& model, const Predictor& predictor, int workers)
-    : model_(model), predictor_(predictor) {
+TagBatcher::TagBatcher(const TrainedModel& model, const Predictor& predictor, int workers,
+                       const AbbreviationOptions& abbreviations)
+    : model_(model), predictor_(predictor), abbreviations_(abbreviations) {
   for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { work(); });
 }
 
@@ -129,6 +130,7 @@ void TagBatcher::run(std::vector<std::shared_ptr<Job>>& batch) {
   if (live.empty()) return;
   TagOptions options;  // threads: the predictor's
   options.nbest = live.front()->nbest;
+  options.abbreviations = abbreviations_;
   options.chunk_lines = static_cast<int>(kBatchTexts);
   std::vector<std::string> texts;
   for (const auto& job : live) texts.insert(texts.end(), job->texts.begin(), job->texts.end());

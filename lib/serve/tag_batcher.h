@@ -37,8 +37,10 @@ class TagBatcher {
   static constexpr std::size_t kBatchBytes = 16 * 1024;
 
   // `workers` threads tag with `predictor` (built with one thread: the workers are the
-  // parallelism); they never take SIGTERM or SIGINT, which the server waits for.
-  TagBatcher(const TrainedModel& model, const Predictor& predictor, int workers);
+  // parallelism); they never take SIGTERM or SIGINT, which the server waits for. Each text is a
+  // document for `abbreviations`.
+  TagBatcher(const TrainedModel& model, const Predictor& predictor, int workers,
+             const AbbreviationOptions& abbreviations = {});
   ~TagBatcher();  // tags what is queued, then joins the workers
   TagBatcher(const TagBatcher&) = delete;
   TagBatcher& operator=(const TagBatcher&) = delete;
@@ -65,6 +67,7 @@ class TagBatcher {
 
   const TrainedModel& model_;
   const Predictor& predictor_;
+  const AbbreviationOptions abbreviations_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::shared_ptr<Job>> queue_;

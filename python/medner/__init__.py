@@ -5,6 +5,7 @@
     t.tag("Familial adenomatous polyposis is a cancer predisposition.")
     # [{'start': 0, 'end': 29, 'type': 'Disease', 'text': 'Familial adenomatous polyposis', ...}]
     t.tag_many(texts, threads=4)      # one list of entities per text, in order
+    medner.Tagger("models/bc5cdr.bin", abbreviations=True)  # "... (CRC)": CRC is a Disease in that text
     medner.evaluate("gold.tsv", "pred.tsv")["overall"]["f1"]
 
 Offsets are code points (Python str indices): text[e["start"]:e["end"]] == e["text"]. Errors

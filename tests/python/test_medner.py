@@ -119,6 +119,19 @@ with tempfile.TemporaryDirectory() as d:
         check("shipped model: its card has test scores", shipped.card["scores"]["test"]["f1"] > 80)
     else:
         check("models/ncbi-disease.bin is shipped", False)
+    if os.path.exists("models/bc5cdr.bin"):
+        # The "CP" of "CP levels" is tagged only once the definition "cis-platinum (CP)" is read.
+        text = "Treatment with cis-platinum (CP) caused nephrotoxicity. CP levels rose after the second cycle of CP."
+        cli_line = subprocess.run([os.path.join(BIN, "medner-tag"), "--model", "bc5cdr", "--threads", "1",
+                                   "--abbreviations"], input=text + "\n", check=True, capture_output=True,
+                                  text=True).stdout
+        plain = medner.Tagger("bc5cdr", threads=1).tag(text)
+        resolved = medner.Tagger("bc5cdr", threads=1, abbreviations=True).tag(text)
+        check(f"abbreviations: tag == medner-tag --abbreviations ({resolved})",
+              same(resolved, json.loads(cli_line)["entities"]))
+        added = [e for e in resolved if e not in plain and e["text"] == "CP" and e["type"] == "Chemical"]
+        check(f"abbreviations: one more CP ({plain})", len(resolved) == len(plain) + 1 and len(added) == 1
+              and text[added[0]["start"]:].startswith("CP levels"))
 
     # Errors: the CLI's messages as Python exceptions.
     def error(f):
