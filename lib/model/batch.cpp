@@ -1,5 +1,6 @@
 #include "model/batch.h"
 
+#include "core/error.h"
 #include "data/lexicon.h"
 
 #include <algorithm>
@@ -17,7 +18,9 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   const int B = static_cast<int>(sentences.size());
   int T = 0, input_T = 0;
   bool context = false;
+  batch.head = sentences.empty() ? 0 : sentences.front()->head;
   for (const EncodedSentence* s : sentences) {
+    MEDNER_CHECK(s->head == batch.head, "a batch of sentences of heads {} and {}", batch.head, s->head);
     T = std::max(T, s->targets());
     input_T = std::max(input_T, s->size());
     context = context || s->has_context();

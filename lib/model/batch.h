@@ -18,6 +18,7 @@ struct EncodedSentence {
   // (train/context.h) the others are neighbouring sentences the encoder reads but nothing scores.
   int target_begin = 0;
   int target_length = -1;  // -1: every token
+  int head = 0;  // the network head whose tags these are (model/ner_network.h)
   int size() const { return static_cast<int>(words.size()); }
   int targets() const { return target_length < 0 ? size() : target_length; }
   bool has_context() const { return target_length >= 0 && target_length != size(); }
@@ -34,6 +35,7 @@ struct FormTable {
 // Two layouts: the encoder's input (input_T x B: every token, context included) and the targets
 // (T x B: the tokens that are tagged and scored). Without context they are the same.
 struct Batch {
+  int head = 0;  // the network head that scores it: every sentence's
   int B = 0;  // sentences
   int T = 0;  // most target tokens of a sentence
   std::vector<int> lengths;  // B, target tokens
@@ -57,7 +59,7 @@ struct Batch {
 };
 
 // Fills `batch` (reusing its memory, so a steady state allocates nothing) from the given
-// sentences. `seen` is scratch of size forms.size(), all -1 on entry and on return.
+// sentences, all of one head. `seen` is scratch of size forms.size(), all -1 on entry and on return.
 void make_batch(const std::vector<const EncodedSentence*>& sentences, const FormTable& forms,
                 std::vector<int>& seen, Batch& batch);
 

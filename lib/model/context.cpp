@@ -31,6 +31,7 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
     }
     w.target_length = centre.size();
     w.tags = centre.tags;
+    w.head = centre.head;
   }
   data.sentences = std::move(out);
 }

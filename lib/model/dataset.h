@@ -33,7 +33,14 @@ std::string model_token(std::string_view token);
 struct Vocabularies {
   Vocab words;  // 0 <pad>, 1 <unk>, then training words, then pretrained words of other files
   Vocab chars;  // 0 <pad>, 1 <unk>, then training characters (UTF-8 strings of one code point)
-  Vocab tags;   // internal scheme labels, "O" first, then sorted
+  Vocab tags;   // internal scheme labels, "O" first, then sorted (head 0's)
+  // The labels of the heads after the first (model/ner_network.h), each under its name; a model
+  // file stores them as vocabularies "tags.NAME".
+  struct Head {
+    std::string name;
+    Vocab tags;
+  };
+  std::vector<Head> extra_heads;
   WordOptions word_options;
   // Typed names whose matches become token features (data/lexicon.h); null without --lexicon.
   // lexicon_blob: what the model file stores of it (its serialized() form, zlib-compressed),

@@ -11,8 +11,7 @@
 namespace medner {
 
 NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config) {
-  const auto L = static_cast<Index>(config.tags.size());
-  MEDNER_CHECK(L > 0 && config.words > 0, "network needs tags and a word vocabulary");
+  MEDNER_CHECK(!config.tags.empty() && config.words > 0, "network needs tags and a word vocabulary");
   words_ = Embedding(store_, "words", config.word_dim, config.words, init, /*sparse=*/true);
   Index in = config.word_dim;
   if (config.casing) {
@@ -30,12 +29,33 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
     in += chars_.output_dim();
   }
   bilstm_ = BiLstm(store_, "bilstm", in, config.hidden, config.layers, init);
-  output_ = Linear(store_, "output", bilstm_.output_dim(), L, init);
-  if (config.crf) {
-    crf_ = std::make_unique<Crf>(store_, "crf", L);
-    if (config.constraints) crf_->set_constraints(crf_constraints(config.tags, to_string(config.tag_scheme)));
+  auto add_head = [&](const std::string& suffix, const std::vector<std::string>& tags) {
+    MEDNER_CHECK(!tags.empty(), "head '{}' has no tags", suffix);
+    const auto labels = static_cast<Index>(tags.size());
+    outputs_.push_back(Linear(store_, "output" + suffix, bilstm_.output_dim(), labels, init));
+    if (!config.crf) return;
+    crfs_.push_back(std::make_unique<Crf>(store_, "crf" + suffix, labels));
+    if (config.constraints) crfs_.back()->set_constraints(crf_constraints(tags, to_string(config.tag_scheme)));
+  };
+  add_head("", config.tags);
+  for (std::size_t h = 0; h < config.extra_heads.size(); ++h) {
+    const std::string& name = config.extra_heads[h].name;
+    MEDNER_CHECK(!name.empty(), "head {} has no name", h + 1);
+    for (std::size_t k = 0; k < h; ++k)
+      MEDNER_CHECK(config.extra_heads[k].name != name, "two heads are named '{}'", name);
+    add_head("." + name, config.extra_heads[h].tags);
   }
   store_.finalize();
+}
+
+const std::vector<std::string>& NerNetwork::tags(int head) const {
+  MEDNER_CHECK(head >= 0 && head < heads(), "head {} of a network with {}", head, heads());
+  return head == 0 ? config_.tags : config_.extra_heads[static_cast<std::size_t>(head - 1)].tags;
+}
+
+const Crf& NerNetwork::crf(int head) const {
+  MEDNER_CHECK(has_crf() && head >= 0 && head < heads(), "no CRF for head {}", head);
+  return *crfs_[static_cast<std::size_t>(head)];
 }
 
 NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const {
@@ -62,19 +82,21 @@ NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool trai
   if (!batch.target_position.empty())
     h = gather_columns(tape, h, batch.target_position.data(), static_cast<Index>(batch.T) * batch.B);
   if (train) h = dropout(tape, h, p, *rng, true);
-  return output_(tape, store_, h);
+  MEDNER_CHECK(batch.head >= 0 && batch.head < heads(), "a batch for head {} of a network with {}", batch.head,
+               heads());
+  return outputs_[static_cast<std::size_t>(batch.head)](tape, store_, h);
 }
 
 NodeId NerNetwork::loss(Tape& tape, const Batch& batch, Rng& rng, bool train) const {
   NodeId e = emissions(tape, batch, &rng, train);
-  if (crf_) return crf_->nll(tape, e, batch.B, batch.lengths.data(), batch.tags.data());
+  if (has_crf()) return crf(batch.head).nll(tape, e, batch.B, batch.lengths.data(), batch.tags.data());
   return softmax_nll(tape, e, batch.tags.data(), static_cast<Index>(batch.tags.size()));
 }
 
 std::vector<std::vector<int>> NerNetwork::decode(Tape& tape, const Batch& batch, CrfWorkspace* ws) const {
   NodeId e = emissions(tape, batch, nullptr, false);
   auto E = tape.value(e);
-  if (crf_) return crf_->viterbi_batch(E, batch.B, batch.lengths.data(), ws);
+  if (has_crf()) return crf(batch.head).viterbi_batch(E, batch.B, batch.lengths.data(), ws);
   std::vector<std::vector<int>> out(static_cast<std::size_t>(batch.B));
   for (int b = 0; b < batch.B; ++b)
     for (int t = 0; t < batch.lengths[static_cast<std::size_t>(b)]; ++t) {

@@ -1,6 +1,14 @@
 // The tagger network: [word embedding; casing embedding; lexicon features; char encoder] -> dropout -> BiLSTM
 // (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns its ParamStore.
 //
+// Several heads (multi-corpus training, issue 18): the layers up to the BiLSTM are shared, and
+// each head has its own linear emissions and CRF over its own tags, since corpora annotate
+// different types by different guidelines. A batch is scored by the head it names. Head 0's
+// parameters keep the names and the initialisation of a one-head network ("output", "crf"; the
+// other heads' are made after every other parameter, "output.NAME", "crf.NAME"), so a one-head
+// model file is a model with one head, and head 0 of a network with more starts as the one-head
+// network of the same seed does.
+//
 // Input is a Batch (data/batch.h): padded, time-major, N = T*B positions.
 #pragma once
 
@@ -21,11 +29,18 @@
 
 namespace medner {
 
+// A head after the first: its name (a corpus's) and its labels, internal scheme.
+struct HeadConfig {
+  std::string name;
+  std::vector<std::string> tags;
+};
+
 // The network's shape: its options (model/model_options.h) and the vocabulary sizes.
 struct NetworkConfig : ModelOptions {
   Index words = 0, chars = 0;     // vocabulary sizes
   int lexicon_types = 0;          // types of the model's lexicon (data/lexicon.h); 0: none
-  std::vector<std::string> tags;  // labels, internal scheme
+  std::vector<std::string> tags;  // labels of head 0, internal scheme
+  std::vector<HeadConfig> extra_heads;  // heads 1, 2, ...
 };
 
 class NerNetwork {
@@ -39,7 +54,12 @@ class NerNetwork {
   const NetworkConfig& config() const { return config_; }
   const Embedding& word_embedding() const { return words_; }
 
-  // Emission scores L x (T*B). Dropout only when train is set (rng then required).
+  int heads() const { return static_cast<int>(outputs_.size()); }
+  // The labels of a head (internal scheme).
+  const std::vector<std::string>& tags(int head) const;
+
+  // Emission scores L x (T*B) of the batch's head (L: its labels). Dropout only when train is
+  // set (rng then required).
   NodeId emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const;
   // Negative log-likelihood summed over the sentences of the batch (1 x 1).
   NodeId loss(Tape& tape, const Batch& batch, Rng& rng, bool train) const;
@@ -47,8 +67,8 @@ class NerNetwork {
   // reusable CRF decoding memory.
   std::vector<std::vector<int>> decode(Tape& tape, const Batch& batch, CrfWorkspace* ws = nullptr) const;
 
-  bool has_crf() const { return crf_ != nullptr; }
-  const Crf& crf() const { return *crf_; }
+  bool has_crf() const { return !crfs_.empty(); }
+  const Crf& crf(int head = 0) const;
 
  private:
   NetworkConfig config_;
@@ -56,8 +76,8 @@ class NerNetwork {
   Embedding words_, casing_, lexicon_;
   CharEncoder chars_;
   BiLstm bilstm_;
-  Linear output_;
-  std::unique_ptr<Crf> crf_;
+  std::vector<Linear> outputs_;            // per head
+  std::vector<std::unique_ptr<Crf>> crfs_;  // per head; empty for softmax output
 };
 
 }  // namespace medner

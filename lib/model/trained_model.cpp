@@ -42,6 +42,10 @@ double min_param_values(const ModelOptions& c, const Vocabularies& v) {
   n += static_cast<double>(c.layers) * 2 * 4 * h * h;  // Wh of each direction of each layer
   n += 2 * h * L;                                      // output layer
   if (c.crf) n += L * L;
+  for (const Vocabularies::Head& head : v.extra_heads) {
+    const auto l = static_cast<double>(head.tags.size());
+    n += 2 * h * l + (c.crf ? l * l : 0);
+  }
   return n;
 }
 
@@ -54,6 +58,18 @@ Vocab vocab_from(const ModelFile& mf, const std::string& name, const std::string
       throw InputError(fmt::format("{}: vocabulary '{}' holds '{}' twice; the file is corrupted",
                                    path, name, message_excerpt(e)));
   return Vocab(entries);
+}
+
+// The vocabulary of head NAME's tags.
+const char* const kHeadTagsPrefix = "tags.";
+
+// A head's name: what --head and output formats spell, so letters, digits, '-' and '_' only.
+bool valid_head_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+      return false;
+  return true;
 }
 
 // An option name: lower-case letters, digits and '-', as every option table spells them.
@@ -73,6 +89,7 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
   n.chars = vocab.chars.size();
   n.lexicon_types = vocab.lexicon ? vocab.lexicon->types() : 0;
   n.tags = vocab.tags.entries();
+  for (const Vocabularies::Head& h : vocab.extra_heads) n.extra_heads.push_back({h.name, h.tags.entries()});
   n.tag_scheme = vocab.scheme;
   return n;
 }
@@ -90,6 +107,8 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
   mf.vocabularies = {{"words", vocab.words.entries()},
                      {"chars", vocab.chars.entries()},
                      {"tags", vocab.tags.entries()}};
+  for (const Vocabularies::Head& h : vocab.extra_heads)
+    mf.vocabularies.emplace_back(kHeadTagsPrefix + h.name, h.tags.entries());
   if (vocab.lexicon) {
     MEDNER_CHECK(vocab.lexicon_blob != nullptr, "a lexicon without its blob (set_lexicon)");
     put_blob(mf, kLexiconBlob, *vocab.lexicon_blob);
@@ -119,6 +138,17 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   m.vocab.tags = vocab_from(mf, "tags", path);
   if (m.vocab.words.size() < 2 || m.vocab.chars.size() < 2 || m.vocab.tags.size() < 1)
     throw InputError(path + ": a vocabulary is empty");
+  for (const auto& [name, entries] : mf.vocabularies) {
+    if (name.rfind(kHeadTagsPrefix, 0) != 0) continue;
+    const std::string head = name.substr(std::string_view(kHeadTagsPrefix).size());
+    if (!valid_head_name(head))
+      throw InputError(fmt::format("{}: malformed head name '{}' in the model", path, message_excerpt(head)));
+    for (const Vocabularies::Head& h : m.vocab.extra_heads)
+      if (h.name == head) throw InputError(fmt::format("{}: head '{}' is stored twice; the file is corrupted", path, head));
+    Vocab tags = vocab_from(mf, name, path);
+    if (tags.size() < 1) throw InputError(fmt::format("{}: head '{}' has no tags", path, head));
+    m.vocab.extra_heads.push_back({head, std::move(tags)});
+  }
   m.vocab.word_options = m.options.word_options();
   if (const std::string* blob = find_blob(mf, kLexiconBlob)) {
     const std::string what = fmt::format("{}: blob '{}'", path, kLexiconBlob);
@@ -130,6 +160,10 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))
       throw InputError(fmt::format("{}: tag vocabulary: {}", path, invalid_tag_reason(tag)));
+  for (const Vocabularies::Head& h : m.vocab.extra_heads)
+    for (const std::string& tag : h.tags.entries())
+      if (!parse_tag(tag))
+        throw InputError(fmt::format("{}: tag vocabulary of head '{}': {}", path, h.name, invalid_tag_reason(tag)));
   double in_file = 0;
   for (const ModelFile::Tensor& t : mf.params) in_file += static_cast<double>(t.data.size());
   const double needed = min_param_values(m.options, m.vocab);

@@ -2,6 +2,7 @@
 // windows of document context, that the features reach the emissions, and a finite-difference
 // check of the loss's gradient through the lexicon embedding and every other parameter.
 #include "common/gradcheck.h"
+#include "common/tiny_batches.h"
 #include "model/batch.h"
 #include "model/context.h"
 #include "model/ner_network.h"
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 
 using namespace medner;
+using test::batch_of;
 
 namespace {
 
@@ -25,25 +27,6 @@ EncodedSentence sentence(const std::vector<int>& words, const std::vector<std::v
     for (int k = 0; k < K; ++k) s.lexicon.push_back(k * kLexiconPositions + positions[t][static_cast<std::size_t>(k)]);
   }
   return s;
-}
-
-FormTable forms(int n) {
-  FormTable f;
-  f.offsets.push_back(0);
-  for (int i = 0; i < n; ++i) {
-    f.chars.push_back(2 + i % 3);
-    f.offsets.push_back(static_cast<int>(f.chars.size()));
-  }
-  return f;
-}
-
-Batch batch_of(const std::vector<EncodedSentence>& sentences, const FormTable& table) {
-  std::vector<const EncodedSentence*> ptrs;
-  for (const EncodedSentence& s : sentences) ptrs.push_back(&s);
-  std::vector<int> seen(static_cast<std::size_t>(table.size()), -1);
-  Batch b;
-  make_batch(ptrs, table, seen, b);
-  return b;
 }
 
 NetworkConfig tiny_config() {
@@ -69,7 +52,7 @@ NetworkConfig tiny_config() {
 }  // namespace
 
 TEST_CASE("lexicon features: batches are type-major, padding is each type's none id") {
-  const FormTable table = forms(8);
+  const FormTable table = test::tiny_forms(8);
   const Batch b = batch_of({sentence({2, 3}, {{1, 0}, {3, 4}}), sentence({4}, {{4, 4}})}, table);
   REQUIRE(b.lexicon_types == K);
   const int N = b.input_T * b.B;  // 2 x 2, position t*B + b
@@ -97,7 +80,7 @@ TEST_CASE("lexicon features: document context windows carry each sentence's feat
 TEST_CASE("lexicon features: they reach the emissions, and the loss's gradient checks out") {
   Rng init(7);
   NerNetwork net(tiny_config(), init);
-  const FormTable table = forms(8);
+  const FormTable table = test::tiny_forms(8);
   const std::vector<EncodedSentence> data = {sentence({2, 3, 4}, {{1, 0}, {3, 4}, {0, 0}}),
                                              sentence({5, 6}, {{4, 1}, {0, 3}})};
   const Batch b = batch_of(data, table);
