@@ -1,9 +1,12 @@
-// Hand-made batches for the network tests: a form table of n one-character forms, and a batch of
-// given sentences over it.
+// Hand-made inputs for the network tests: a form table of n one-character forms, a batch of given
+// sentences over it, and a network small enough for finite differences over every parameter.
 #pragma once
 
 #include "model/batch.h"
+#include "model/ner_network.h"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace medner::test {
@@ -26,6 +29,25 @@ inline Batch batch_of(const std::vector<EncodedSentence>& sentences, const FormT
   Batch b;
   make_batch(ptrs, table, seen, b);
   return b;
+}
+
+// 8 words, 5 chars, casing, a character LSTM, a CRF without constraints, head 0 over `tags`.
+inline NetworkConfig tiny_network_config(std::vector<std::string> tags) {
+  NetworkConfig c;
+  c.word_dim = 3;
+  c.casing = true;
+  c.casing_dim = 2;
+  c.char_encoder.kind = CharEncoderKind::Lstm;
+  c.char_encoder.char_dim = 2;
+  c.char_encoder.hidden = 2;
+  c.hidden = 3;
+  c.layers = 1;
+  c.crf = true;
+  c.constraints = false;
+  c.words = 8;
+  c.chars = 5;
+  c.tags = std::move(tags);
+  return c;
 }
 
 }  // namespace medner::test

@@ -28,23 +28,7 @@ EncodedSentence sentence(const std::vector<int>& words, int head, int labels) {
   return s;
 }
 
-NetworkConfig one_head() {
-  NetworkConfig c;
-  c.word_dim = 3;
-  c.casing = true;
-  c.casing_dim = 2;
-  c.char_encoder.kind = CharEncoderKind::Lstm;
-  c.char_encoder.char_dim = 2;
-  c.char_encoder.hidden = 2;
-  c.hidden = 3;
-  c.layers = 1;
-  c.crf = true;
-  c.constraints = false;
-  c.words = 8;
-  c.chars = 5;
-  c.tags = {"O", "S-Disease", "B-Disease"};
-  return c;
-}
+NetworkConfig one_head() { return test::tiny_network_config({"O", "S-Disease", "B-Disease"}); }
 
 NetworkConfig two_heads() {
   NetworkConfig c = one_head();

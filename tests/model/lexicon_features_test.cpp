@@ -30,22 +30,9 @@ EncodedSentence sentence(const std::vector<int>& words, const std::vector<std::v
 }
 
 NetworkConfig tiny_config() {
-  NetworkConfig c;
-  c.word_dim = 3;
-  c.casing = true;
-  c.casing_dim = 2;
+  NetworkConfig c = test::tiny_network_config({"O", "S-Disease", "S-Chemical"});
   c.lexicon_dim = 2;
   c.lexicon_types = K;
-  c.char_encoder.kind = CharEncoderKind::Lstm;
-  c.char_encoder.char_dim = 2;
-  c.char_encoder.hidden = 2;
-  c.hidden = 3;
-  c.layers = 1;
-  c.crf = true;
-  c.constraints = false;
-  c.words = 8;
-  c.chars = 5;
-  c.tags = {"O", "S-Disease", "S-Chemical"};
   return c;
 }
 
