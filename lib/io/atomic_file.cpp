@@ -146,13 +146,19 @@ AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)), target_(f
     // temporary file. Mode 0666 lets the umask decide, as for any file the user creates.
     for (;;) {
       tmp_ = fmt::format("{}.tmp.{}.{}", target_, ::getpid(), temp_counter.fetch_add(1));
+      // Registered before it exists (io/temp_files.h): a SIGTERM just after the open would
+      // otherwise leave the file.
+      temp_slot_ = register_temp_file(tmp_);
       fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd_ >= 0) break;
-      if (errno == EINTR || errno == EEXIST) continue;
       const int err = errno;
+      if (fd_ >= 0) break;
+      unregister_temp_file(temp_slot_);
+      temp_slot_ = -1;
+      if (err == EINTR || err == EEXIST) continue;
       throw IoError(io_message(path_, fmt::format("create temporary file '{}'", tmp_), err));
     }
-    temp_slot_ = register_temp_file(tmp_);
+    fault_point("create");  // a signal here must find the file registered
+    temp_file_created(temp_slot_);
   }
   buf_ = std::make_unique<FdBuf>(fd_);
   os_ = std::make_unique<std::ostream>(buf_.get());

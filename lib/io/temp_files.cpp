@@ -31,7 +31,13 @@ std::array<Slot, kSlots> slots;
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
+// Set by the handler before it unlinks anything. A writer that sees it after creating its file
+// removes the file itself; one that does not see it created the file before the handler's unlinks
+// began (both are sequentially consistent), so the handler finds it.
+std::atomic<bool> cleanup_started{false};
+
 extern "C" void remove_temp_files_and_die(int sig) {
+  cleanup_started.store(true);
   for (Slot& s : slots)
     if (s.state.load() == kLive) ::unlink(s.path);
   // Die of the same signal, so the parent (a shell, a pipeline) sees what killed us.
@@ -84,6 +90,10 @@ int register_temp_file(const std::string& path) {
 
 void unregister_temp_file(int slot) {
   if (slot >= 0) slots[static_cast<std::size_t>(slot)].state.store(kFree);
+}
+
+void temp_file_created(int slot) {
+  if (slot >= 0 && cleanup_started.load()) ::unlink(slots[static_cast<std::size_t>(slot)].path);
 }
 
 void remove_stale_temp_files(const std::string& target) {

@@ -14,10 +14,17 @@ namespace medner {
 // once; calling it again covers signals reset to the default since.
 void install_temp_file_cleanup();
 
-// Registers a live temporary file; returns its slot for unregister_temp_file (-1 when all slots
-// are taken: the file is then not removed on a signal).
+// Registers a temporary file; returns its slot for unregister_temp_file (-1 when all slots are
+// taken: the file is then not removed on a signal). Register the name before creating the file
+// and call temp_file_created after: a signal that came between a creation and its registration
+// would leave the file behind, and another thread may take the signal while this one is between
+// the two (the handler then finds the name and no file, which is harmless).
 int register_temp_file(const std::string& path);
 void unregister_temp_file(int slot);
+
+// Closes the last window: a file created while another thread's handler was already removing
+// files is removed here (the process is about to die of the signal).
+void temp_file_created(int slot);
 
 // Removes "<target>.tmp.<pid>.<n>" files beside `target` whose pid is not a live process. Never
 // fails: a file it cannot remove stays.

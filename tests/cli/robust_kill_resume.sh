@@ -113,7 +113,7 @@ echo "robust_kill_resume: $kills kills"
 # A malformed MEDNER_FAULT is refused, not ignored (a test that believes it kills must).
 MEDNER_FAULT=step "$TRAIN" "${OPTS[@]}" --max-epochs 1 --model "$TMP/m.bin" >/dev/null 2>"$TMP/m.err"
 rc=$?
-[ "$rc" -ne 0 ] && grep -q "MEDNER_FAULT: expected SITE:N with N >= 1, found 'step'" "$TMP/m.err" \
+[ "$rc" -ne 0 ] && grep -qF "MEDNER_FAULT: expected SITE:N[:SIG] with N >= 1 and SIG one of KILL, TERM, INT, HUP, found 'step'" "$TMP/m.err" \
   || fail "MEDNER_FAULT=step: exit $rc, $(tail -1 "$TMP/m.err")"
 [ ! -e "$TMP/m.bin" ] || fail "MEDNER_FAULT=step: a model was written"
 

@@ -98,6 +98,17 @@ wait "$first"
 rc=$?
 [ "$rc" -eq 143 ] || fail "the first training, sent SIGTERM, exited $rc, expected 143"
 ls | grep -q '^busy.*\.tmp\.' && fail "SIGTERM left temporary files: $(ls | grep '\.tmp\.')"
+# A signal just after a temporary file is created (MEDNER_FAULT=create:N:SIG, from inside, so the
+# moment is exact): the file must already be registered for removal. CI once found a checkpoint's
+# temporary file left by a SIGTERM that came between its creation and its registration.
+for sig in TERM INT HUP; do
+  MEDNER_FAULT="create:2:$sig" "$TRAIN" --train train.tsv --dev dev.tsv --model fault.bin "${TINY[@]}" \
+    --max-epochs 3 >/dev/null 2>fault.err
+  rc=$?
+  [ "$rc" -gt 128 ] || fail "MEDNER_FAULT=create:2:$sig: exit $rc, expected to die of SIG$sig: $(tail -c 200 fault.err)"
+  ls | grep -q '^fault.*\.tmp\.' && fail "SIG$sig at a file's creation left: $(ls | grep '^fault.*\.tmp\.')"
+  rm -f fault.bin*
+done
 set -m  # background jobs of a script otherwise ignore SIGINT
 for sig in INT TERM HUP; do
   mkfifo "slow.$sig"
