@@ -11,6 +11,7 @@
 #include "io/progress_bar.h"
 #include "model/tagging.h"
 #include "options/abbreviation_options.h"
+#include "options/head_option.h"
 
 #include <chrono>
 #include <iostream>
@@ -64,6 +65,7 @@ const medner::OptionTable<TagArgs>& tag_options() {
                             "sentence has fewer paths)",
                             medner::kMaxNbest),
       medner::int_option<A>("chunk", opt(&TagOptions::chunk_lines), 2000, 1, "lines tagged per round (memory bound)"),
+      medner::head_option<A>(opt(&TagOptions::head)),
       medner::choice_option<A>("progress", &A::progress,
                                std::vector<std::pair<std::string, medner::ProgressMode>>{
                                    {"auto", medner::ProgressMode::Auto},

@@ -28,6 +28,7 @@ py::list entities_of(const TaggedSentence& t) {
     d["type"] = e.type;
     d["text"] = e.text;
     d["confidence"] = e.confidence;
+    if (!e.head.empty()) d["head"] = e.head;  // head="all"
     out.append(std::move(d));
   }
   return out;
@@ -35,8 +36,10 @@ py::list entities_of(const TaggedSentence& t) {
 
 class Tagger {
  public:
-  Tagger(const std::string& path, int threads, bool abbreviations, int abbreviation_scope)
+  Tagger(const std::string& path, int threads, bool abbreviations, int abbreviation_scope, const std::string& head)
       : model_(load_trained_model(path)), path_(path) {
+    head_ = head.empty() || head == kAllHeads ? 0 : find_head(model_, head);  // refused here, not at the first text
+    options_.head = head;
     if (abbreviation_scope < 0)
       throw UsageError("abbreviation_scope: expected an integer >= 0, got " + std::to_string(abbreviation_scope));
     options_.threads = threads;
@@ -64,11 +67,12 @@ class Tagger {
 
   std::vector<std::string> types() const {
     std::set<std::string> out;  // from the model's internal tags (B-X, S-X, ...)
-    for (const std::string& tag : model_.vocab.tags.entries())
+    for (const std::string& tag : model_.vocab.head_tags(head_).entries())
       if (tag.size() > 2 && tag[1] == '-') out.insert(tag.substr(2));
     return {out.begin(), out.end()};
   }
   const std::string& path() const { return path_; }
+  std::vector<std::string> heads() const { return head_names(model_.config, model_.vocab); }
   // The model card (medner-eval --info's "card"): a dict.
   py::object card() const { return py::module_::import("json").attr("loads")(model_.card.dump()); }
 
@@ -76,6 +80,7 @@ class Tagger {
   TrainedModel model_;
   std::string path_;
   TagOptions options_;
+  int head_ = 0;
 };
 
 // The JSON report of medner-eval --gold GOLD --pred PRED --format json [--train TRAIN].
@@ -123,15 +128,19 @@ PYBIND11_MODULE(_medner, m) {
     }
   });
   py::class_<Tagger>(m, "Tagger")
-      .def(py::init<const std::string&, int, bool, int>(), py::arg("model"), py::arg("threads") = 0,
-           py::arg("abbreviations") = false, py::arg("abbreviation_scope") = 0,
+      .def(py::init<const std::string&, int, bool, int, const std::string&>(), py::arg("model"),
+           py::arg("threads") = 0, py::arg("abbreviations") = false, py::arg("abbreviation_scope") = 0,
+           py::arg("head") = "",
            "abbreviations: a short form defined in a text takes its long form's type there (medner-tag "
-           "--abbreviations); abbreviation_scope: sentences a definition reaches (0: the whole text)")
+           "--abbreviations); abbreviation_scope: sentences a definition reaches (0: the whole text); head: "
+           "the head that tags, of a model trained on several corpora (medner-tag --head; default: the first; "
+           "\"all\": every head, each entity with its \"head\")")
       .def("tag", &Tagger::tag, py::arg("text"), "the entities of one text: a list of dicts")
       .def("tag_many", &Tagger::tag_many, py::arg("texts"), py::arg("threads") = 0,
            "the entities of each text, tagged on `threads` threads (0: all cores) without the GIL")
       .def_property_readonly("types", &Tagger::types)
       .def_property_readonly("path", &Tagger::path)
+      .def_property_readonly("heads", &Tagger::heads, "the model's heads by name, the first the default")
       .def_property_readonly("card", &Tagger::card, "the model card: training data, epoch kept, dev/test scores");
   m.def("_evaluate_files", &evaluate_files);
   m.def("_evaluate_tags", &evaluate_tags);

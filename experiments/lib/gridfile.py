@@ -20,7 +20,12 @@ SPLITS = ("train.tsv", "devel.tsv", "test.tsv")
 # splits trained on, "train" (the default) or "train devel" (train + dev, as some published
 # setups do; pair it with `select = last` and a fixed `max-epochs`, since dev F1 can no longer
 # choose the model).
-RUN_KEYS = ("train-splits",)
+# `aux-corpora`: names of corpora (of [corpora] or [aux-corpora]) trained beside the run's own,
+# each with a head of its own (medner-train --aux); the run's corpus is the first head and the
+# only target (--head-name C --targets C), so dev F1 of the run's corpus still chooses the epoch,
+# and the run's own name is skipped when the list holds it.
+RUN_KEYS = ("train-splits", "aux-corpora")
+HEAD_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TRAIN_SPLITS = ("train", "devel")
 TOP_LEVEL = ("name", "title", "base", "seeds", "reference", "threads", "significance", "samples")
 
@@ -41,6 +46,7 @@ class Grid:
         self.significance = "bootstrap"
         self.samples = 10000
         self.corpora = []                  # [(name, folder)] in file order
+        self.aux_corpora = []              # [(name, folder)]: only trained beside others, no rows
         self.variants = []                 # [(name, [(key, value)])] in file order
         self.base_options = []             # [(key, value)] of the base config (read_config)
 
@@ -100,6 +106,27 @@ def training_files(folder, options):
     return [os.path.join(folder, f"{split}.tsv") for split in splits]
 
 
+def corpus_folder(grid, name):
+    """The folder of a corpus of [corpora] or [aux-corpora]; None if neither names it."""
+    for n, folder in grid.corpora + grid.aux_corpora:
+        if n == name:
+            return folder
+    return None
+
+
+def aux_arguments(grid, corpus, options):
+    """The medner-train arguments of a run on `corpus` whose variant sets aux-corpora: the run's
+    corpus as the first head and the target, each other named corpus as --aux NAME:TRAIN:DEV."""
+    names = [n for n in dict(options).get("aux-corpora", "").split() if n != corpus]
+    if not names:
+        return []
+    aux = []
+    for n in names:
+        folder = corpus_folder(grid, n)
+        aux.append(f"{n}:{os.path.join(folder, 'train.tsv')}:{os.path.join(folder, 'devel.tsv')}")
+    return ["--head-name", corpus, "--targets", corpus, "--aux", ",".join(aux)]
+
+
 def strip_comment(line):
     hash_at = line.find("#")
     return (line if hash_at < 0 else line[:hash_at]).strip()
@@ -117,18 +144,19 @@ def read_grid(path):
     section = None          # None (top level), "corpora" or ("variant", index)
     seen_top = set()
     reference_line = None
+    aux_lines = []  # (where, variant, value) of aux-corpora lines, checked once all is read
     for number, raw in enumerate(lines, 1):
         where = f"{path}:{number}"
         line = strip_comment(raw)
         if not line:
             continue
         if line.startswith("["):
-            m = re.fullmatch(r"\[\s*(corpora|variant\s+(\S+))\s*\]", line)
+            m = re.fullmatch(r"\[\s*(corpora|aux-corpora|variant\s+(\S+))\s*\]", line)
             if not m:
-                raise GridError(f"{where}: expected a section '[corpora]' or '[variant NAME]', "
-                                f"got '{line}'")
+                raise GridError(f"{where}: expected a section '[corpora]', '[aux-corpora]' or "
+                                f"'[variant NAME]', got '{line}'")
             if m.group(2) is None:
-                section = "corpora"
+                section = m.group(1)
                 continue
             name = m.group(2)
             if not NAME_RE.match(name):
@@ -140,7 +168,7 @@ def read_grid(path):
             section = ("variant", len(grid.variants) - 1)
             continue
         if "=" not in line:
-            if section == "corpora":  # a bare folder: its base name is the corpus name
+            if section in ("corpora", "aux-corpora"):  # a bare folder: its base name is the name
                 folder = line
                 key = os.path.basename(os.path.normpath(folder))
             else:
@@ -178,15 +206,15 @@ def read_grid(path):
                 grid.significance = value
             elif key == "samples":
                 grid.samples = positive_int(value, key, where)
-        elif section == "corpora":
+        elif section in ("corpora", "aux-corpora"):
             if not NAME_RE.match(key):
                 raise GridError(f"{where}: corpus name '{key}': use letters, digits, '.', '_', "
                                 f"'-' (it becomes a folder name)")
             if not folder:
                 raise GridError(f"{where}: corpus '{key}' has no folder")
-            if key in [c[0] for c in grid.corpora]:
+            if key in [c[0] for c in grid.corpora + grid.aux_corpora]:
                 raise GridError(f"{where}: corpus '{key}' listed twice")
-            grid.corpora.append((key, folder))
+            (grid.corpora if section == "corpora" else grid.aux_corpora).append((key, folder))
         else:
             name, opts = grid.variants[section[1]]
             if not KEY_RE.match(key):
@@ -199,9 +227,27 @@ def read_grid(path):
                 raise GridError(f"{where}: variant '{name}': '{key}' given twice")
             if key == "train-splits":
                 value = " ".join(parse_train_splits(value, f"{where}: variant '{name}'"))
+            if key == "aux-corpora":
+                aux_lines.append((where, name, value))
             opts.append((key, value))
     if not grid.corpora:
         raise GridError(f"{path}: no corpora; add a [corpora] section with 'name = folder' lines")
+    for where, name, value in aux_lines:
+        names = value.split()
+        if not names:
+            raise GridError(f"{where}: variant '{name}': aux-corpora: expected corpus names")
+        for n in names:
+            if corpus_folder(grid, n) is None:
+                raise GridError(f"{where}: variant '{name}': aux-corpora: '{n}' is not a corpus of "
+                                f"[corpora] or [aux-corpora]")
+        clash = [k for k, _ in grid.overrides(name) if k in ("aux", "head-name", "targets")]
+        if clash:
+            raise GridError(f"{where}: variant '{name}': aux-corpora sets {', '.join(clash)} for "
+                            f"each run; the variant cannot set it too")
+        for n in names + [c for c, _ in grid.corpora]:
+            if not HEAD_NAME_RE.match(n) or n == "all":
+                raise GridError(f"{where}: variant '{name}': aux-corpora: '{n}' cannot name a "
+                                f"head (letters, digits, '_', '-'; not 'all')")
     if not grid.variants:
         grid.variants.append(("default", []))
     if grid.reference is None:
@@ -214,7 +260,7 @@ def read_grid(path):
 
 def check_corpora(grid, root):
     """Every corpus folder holds train.tsv, devel.tsv and test.tsv (GridError otherwise)."""
-    for name, folder in grid.corpora:
+    for name, folder in grid.corpora + grid.aux_corpora:
         full = folder if os.path.isabs(folder) else os.path.join(root, folder)
         missing = [s for s in SPLITS if not os.path.isfile(os.path.join(full, s))]
         if missing:

@@ -48,7 +48,11 @@ class Run:
     def spec(self):
         """What identifies the experiment: a result with another spec is stale."""
         merged = gridfile.merge_options(self.grid.base_options, self.grid.overrides(self.variant))
-        return {"corpus": self.folder, "options": dict(merged), "seed": self.seed}
+        spec = {"corpus": self.folder, "options": dict(merged), "seed": self.seed}
+        aux = dict(merged).get("aux-corpora", "").split()
+        if aux:  # where the corpora trained beside it are is part of what it is
+            spec["aux_corpora"] = {n: gridfile.corpus_folder(self.grid, n) for n in aux if n != self.corpus}
+        return spec
 
 
 def plan(grid, runs_dir, corpora=None, variants=None, seeds=None):
@@ -305,6 +309,7 @@ def execute(run, ctx):
                  "--train", ",".join(train_files), "--dev", split["devel.tsv"],
                  "--test", split["test.tsv"], "--model", run.path("model.bin"),
                  "--log", run.path("train.jsonl"), "--seed", str(run.seed), "--threads", threads]
+    train_cmd += gridfile.aux_arguments(run.grid, run.corpus, spec["options"].items())
     if resume:
         train_cmd.append("--resume")
     started = time.time()

@@ -56,9 +56,9 @@ void write_jsonl(std::ostream& out, const TaggedSentence& u) {
   for (std::size_t k = 0; k < u.entities.size(); ++k) {
     const TaggedEntity& e = u.entities[k];
     line += fmt::format("{}{{\"start\": {}, \"end\": {}, \"type\": {}, \"text\": {}, "
-                        "\"confidence\": {}}}",
+                        "\"confidence\": {}{}}}",
                         k ? ", " : "", e.begin, e.end, json_quote(e.type), json_quote(e.text),
-                        json_number(e.confidence));
+                        json_number(e.confidence), e.head.empty() ? "" : ", \"head\": " + json_quote(e.head));
   }
   line += "]";
   if (!u.nbest.empty()) {

@@ -21,6 +21,7 @@ struct TaggedEntity {
   std::string type;
   std::string text;                // == text[begin:end]
   double confidence = 0;           // CRF marginal probability of the span (set by the tagger)
+  std::string head;                // the head that found it, with --head all (else "")
 };
 
 // One input unit: a line of raw text or one CoNLL sentence.

@@ -11,6 +11,7 @@
 #include "eval/stats_report.h"
 #include "io/file_identity.h"
 #include "options/abbreviation_options.h"
+#include "options/head_option.h"
 
 #include <iostream>
 #include <memory>
@@ -70,6 +71,7 @@ OptionTable<EvalArgs> make_eval_options() {
       parsed_option<A>("to", &A::to, "conll", "with --convert: the output format, conll, hf, pubtator or bioc (BioC JSON)",
                        parse_corpus_format),
       int_option<A>("threads", &A::threads, 0, 0, "with --model: tagging threads (0: all cores)", kMaxThreads),
+      head_option<A>(&A::head),  // with --model
       bool_option<A>("compare", &A::compare, false,
                      "significance of the F1 difference between two systems A and B (two FILEs): CoNLL "
                      "predictions with the tokens of --gold, or conlleval-format files (token gold predicted; "
@@ -143,6 +145,7 @@ EvalMode choose_mode(const EvalArgs& a, const ConfigMap& given) {
     return EvalMode::ScoreModel;
   }
   if (given_option(given, "out")) throw UsageError("--out needs --model and --data");
+  if (given_option(given, "head")) throw UsageError("--head needs --model and --data");
   if (a.stats) {
     if (!a.gold.empty() || !a.pred.empty()) throw UsageError("--stats cannot be combined with --gold or --pred");
     if (a.files.empty()) throw UsageError("--stats needs at least one FILE");

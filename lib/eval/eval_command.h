@@ -45,6 +45,7 @@ struct EvalArgs {
   CorpusFormat to = CorpusFormat::Conll;  // --convert's output format
   SignificanceOptions significance;
   AbbreviationOptions abbreviations;  // with --model: after tagging
+  std::string head;  // with --model: the head that tags ("" : the first)
   ReportFormat format = ReportFormat::Text;
 };
 

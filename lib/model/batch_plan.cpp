@@ -16,20 +16,25 @@ void shuffle(std::vector<int>& v, Rng& rng) {
 BatchPlan plan_epoch(const std::vector<EncodedSentence>& sentences, int batch_size, uint64_t seed,
                      int epoch) {
   Rng rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
-  const int n = static_cast<int>(sentences.size());
-  std::vector<int> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  shuffle(order, rng);
-  const int window = batch_size * 50;
-  for (int w = 0; w < n; w += window) {
-    auto first = order.begin() + w, last = order.begin() + std::min(n, w + window);
-    std::stable_sort(first, last, [&](int a, int b) {
-      return sentences[static_cast<std::size_t>(a)].size() < sentences[static_cast<std::size_t>(b)].size();
-    });
-  }
+  int heads = 1;
+  for (const EncodedSentence& s : sentences) heads = std::max(heads, s.head + 1);
   std::vector<std::vector<int>> batches;
-  for (int s = 0; s < n; s += batch_size)
-    batches.emplace_back(order.begin() + s, order.begin() + std::min(n, s + batch_size));
+  for (int h = 0; h < heads; ++h) {
+    std::vector<int> order;
+    for (int i = 0; i < static_cast<int>(sentences.size()); ++i)
+      if (sentences[static_cast<std::size_t>(i)].head == h) order.push_back(i);
+    const int n = static_cast<int>(order.size());
+    shuffle(order, rng);
+    const int window = batch_size * 50;
+    for (int w = 0; w < n; w += window) {
+      auto first = order.begin() + w, last = order.begin() + std::min(n, w + window);
+      std::stable_sort(first, last, [&](int a, int b) {
+        return sentences[static_cast<std::size_t>(a)].size() < sentences[static_cast<std::size_t>(b)].size();
+      });
+    }
+    for (int s = 0; s < n; s += batch_size)
+      batches.emplace_back(order.begin() + s, order.begin() + std::min(n, s + batch_size));
+  }
   std::vector<int> perm(batches.size());
   std::iota(perm.begin(), perm.end(), 0);
   shuffle(perm, rng);

@@ -1,6 +1,10 @@
 // The order of a training epoch: sentences shuffled, then grouped into mini-batches of similar
 // length (sorted within windows of 50 batches, so padding is small but batches still vary), then
 // the batches shuffled. A pure function of (seed, epoch): a resumed run rebuilds the same plan.
+// Sentences of several heads (corpora, model/ner_network.h) are batched head by head, a batch
+// never mixes heads, and all batches are shuffled together: each epoch passes once over every
+// corpus, so the corpora are mixed in proportion to their sentence counts. With one head the
+// plan is what it always was.
 #pragma once
 
 #include "model/batch.h"

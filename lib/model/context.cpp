@@ -36,8 +36,8 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
   data.sentences = std::move(out);
 }
 
-Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k) {
-  Dataset data = encode_corpus(corpus, vocab, with_tags);
+Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k, int head) {
+  Dataset data = encode_corpus(corpus, vocab, with_tags, head);
   add_context(data, k, document_ids(corpus));
   return data;
 }

@@ -24,7 +24,8 @@ void add_context(Dataset& data, int k, const std::vector<int>& document = {});
 
 // encode_corpus, then add_context with the corpus's documents (data/conll.h document_ids): the
 // input a model with context k reads for a CoNLL corpus, in training and in tagging alike. The
-// dataset's word counts and token count are those of the corpus, each token once.
-Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k);
+// dataset's word counts and token count are those of the corpus, each token once. Tags are
+// those of `head` (encode_corpus).
+Dataset encode_in_context(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int k, int head = 0);
 
 }  // namespace medner

@@ -46,24 +46,14 @@ Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Cor
   v.words.add(kUnkToken);
   v.chars.add(kPadToken);
   v.chars.add(kUnkToken);
-  const TagScheme from = detect_tag_scheme(train);
-  std::vector<std::string> tags;
   std::string cut;
-  for (const Sentence& s : train.sentences) {
+  for (const Sentence& s : train.sentences)
     for (const std::string& raw : s.tokens) {
       const std::string& tok = model_form(raw, cut);
       v.words.add(normalize_word(tok, options));
       for (char32_t c : token_chars(tok)) v.chars.add(char_string(c));
     }
-    for (const std::string& t : convert_tags(s.tags, from, scheme))
-      if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
-  }
-  std::sort(tags.begin(), tags.end(), [](const std::string& a, const std::string& b) {
-    if (a == "O" || b == "O") return a == "O" && b != "O";
-    return a < b;
-  });
-  if (std::find(tags.begin(), tags.end(), "O") == tags.end()) tags.insert(tags.begin(), "O");
-  for (const std::string& t : tags) v.tags.add(t);
+  v.tags = tag_vocabulary(train, scheme);
   if (pretrained != nullptr)
     for (const Corpus* c : extra)
       for (const Sentence& s : c->sentences)
@@ -74,11 +64,28 @@ Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Cor
   return v;
 }
 
+Vocab tag_vocabulary(const Corpus& corpus, TagScheme scheme) {
+  const TagScheme from = detect_tag_scheme(corpus);
+  std::vector<std::string> tags;
+  for (const Sentence& s : corpus.sentences)
+    for (const std::string& t : convert_tags(s.tags, from, scheme))
+      if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  std::sort(tags.begin(), tags.end(), [](const std::string& a, const std::string& b) {
+    if (a == "O" || b == "O") return a == "O" && b != "O";
+    return a < b;
+  });
+  if (std::find(tags.begin(), tags.end(), "O") == tags.end()) tags.insert(tags.begin(), "O");
+  Vocab v;
+  for (const std::string& t : tags) v.add(t);
+  return v;
+}
+
 namespace {
 
 Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
                const std::vector<const Sentence*>& tagged, const Vocabularies& vocab, TagScheme from,
-               const std::string& path) {
+               const std::string& path, int head) {
+  const Vocab& labels = vocab.head_tags(head);
   Dataset d;
   std::unordered_map<std::string, int> form_ids;
   d.forms.offsets.push_back(0);
@@ -88,6 +95,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
   for (std::size_t i = 0; i < token_lists.size(); ++i) {
     const auto& toks = *token_lists[i];
     EncodedSentence e;
+    e.head = head;
     for (const std::string& raw : toks) {
       const std::string& tok = model_form(raw, cut);
       int w = vocab.words.find(normalize_word(tok, vocab.word_options));
@@ -110,7 +118,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
       const Sentence& s = *tagged[i];
       std::vector<std::string> tags = convert_tags(s.tags, from, vocab.scheme);
       for (std::size_t k = 0; k < tags.size(); ++k) {
-        int id = vocab.tags.find(tags[k]);
+        int id = labels.find(tags[k]);
         if (id < 0)
           throw InputError(fmt::format("{}:{}: tag '{}' does not occur in the training data", path,
                                        token_line(s, k), s.tags[k]));
@@ -125,7 +133,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
 
 }  // namespace
 
-Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags) {
+Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int head) {
   std::vector<const std::vector<std::string>*> toks;
   std::vector<const Sentence*> tagged;
   for (const Sentence& s : corpus.sentences) {
@@ -133,13 +141,28 @@ Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with
     if (with_tags) tagged.push_back(&s);
   }
   TagScheme from = with_tags ? detect_tag_scheme(corpus) : TagScheme::IOB2;
-  return encode(toks, tagged, vocab, from, corpus.path);
+  return encode(toks, tagged, vocab, from, corpus.path, head);
+}
+
+void append_dataset(Dataset& data, const Dataset& more) {
+  if (data.forms.offsets.empty()) data.forms.offsets.push_back(0);
+  const int base = data.forms.size();
+  const int chars_base = data.forms.offsets.back();
+  for (std::size_t f = 1; f < more.forms.offsets.size(); ++f) data.forms.offsets.push_back(chars_base + more.forms.offsets[f]);
+  data.forms.chars.insert(data.forms.chars.end(), more.forms.chars.begin(), more.forms.chars.end());
+  for (EncodedSentence s : more.sentences) {
+    for (int& f : s.forms) f += base;
+    data.sentences.push_back(std::move(s));
+  }
+  if (data.word_counts.size() < more.word_counts.size()) data.word_counts.resize(more.word_counts.size(), 0);
+  for (std::size_t w = 0; w < more.word_counts.size(); ++w) data.word_counts[w] += more.word_counts[w];
+  data.tokens += more.tokens;
 }
 
 Dataset encode_tokens(const std::vector<std::vector<std::string>>& sentences, const Vocabularies& vocab) {
   std::vector<const std::vector<std::string>*> toks;
   for (const auto& s : sentences) toks.push_back(&s);
-  return encode(toks, {}, vocab, TagScheme::IOB2, "");
+  return encode(toks, {}, vocab, TagScheme::IOB2, "", 0);
 }
 
 int load_pretrained_vectors(const PretrainedEmbeddings& pretrained, const Vocabularies& vocab,

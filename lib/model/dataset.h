@@ -41,6 +41,8 @@ struct Vocabularies {
     Vocab tags;
   };
   std::vector<Head> extra_heads;
+  // The labels of head h (0: tags).
+  const Vocab& head_tags(int h) const { return h == 0 ? tags : extra_heads.at(static_cast<std::size_t>(h - 1)).tags; }
   WordOptions word_options;
   // Typed names whose matches become token features (data/lexicon.h); null without --lexicon.
   // lexicon_blob: what the model file stores of it (its serialized() form, zlib-compressed),
@@ -56,6 +58,8 @@ struct Vocabularies {
 Vocabularies build_vocabularies(const Corpus& train, const std::vector<const Corpus*>& extra,
                                 const PretrainedEmbeddings* pretrained, const WordOptions& options,
                                 TagScheme scheme);
+// The labels of a corpus's tags in `scheme`: "O" first, then sorted (what a head predicts).
+Vocab tag_vocabulary(const Corpus& corpus, TagScheme scheme);
 
 struct Dataset {
   std::vector<EncodedSentence> sentences;
@@ -65,9 +69,12 @@ struct Dataset {
 };
 
 // Encodes tokens as model_token cuts them (and tags, converted from the corpus's own scheme to
-// vocab.scheme, if with_tags). Unknown words and chars map to <unk>; a tag not in the vocabulary
+// vocab.scheme, if with_tags; labels of `head`, which every sentence names). Unknown words and chars map to <unk>; a tag not in the vocabulary
 // is an InputError.
-Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags);
+Dataset encode_corpus(const Corpus& corpus, const Vocabularies& vocab, bool with_tags, int head = 0);
+// Appends `more` to `data`: its sentences (form ids moved past data's forms), forms, word counts
+// and tokens. How the corpora of the heads become one training set.
+void append_dataset(Dataset& data, const Dataset& more);
 // Token sequences only (tagging raw text).
 Dataset encode_tokens(const std::vector<std::vector<std::string>>& sentences, const Vocabularies& vocab);
 

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "io/checksum.h"
+#include "model/trained_model.h"
 
 #include <fmt/format.h>
 
@@ -57,6 +58,25 @@ void print_scores(std::ostream& out, const std::string& split, const nlohmann::j
     for (const auto& [type, c] : s["types"].items()) row("", type, c);
 }
 
+// Each head's name and labels: head 0's from "tags" and the stored head-name, the others' from
+// the vocabularies "tags.NAME" (model/trained_model.h).
+std::vector<std::pair<std::string, std::vector<std::string>>> heads_of(const ModelFile& mf, const std::string& path) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> heads = {
+      {config_value(mf.config, kHeadNameKey, kDefaultHeadName), get_vocabulary(mf, "tags", path)}};
+  for (const auto& [name, entries] : mf.vocabularies)
+    if (name.rfind("tags.", 0) == 0) heads.emplace_back(name.substr(5), entries);
+  return heads;
+}
+
+std::string types_of(const std::vector<std::string>& tags) {
+  std::set<std::string> types;
+  for (const std::string& tag : tags)
+    if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
+  std::string out;
+  for (const std::string& t : types) out += (out.empty() ? "" : ", ") + t;
+  return out.empty() ? "none" : out;
+}
+
 }  // namespace
 
 void put_model_card(ModelFile& mf, const nlohmann::json& card) { put_blob(mf, kModelCardBlob, dump(card)); }
@@ -86,6 +106,7 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
   for (const std::string& tag : tags)
     if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
   const std::string weights = fmt::format("{:08x}", weights_crc32(mf));
+  const auto heads = heads_of(mf, path);
 
   if (json) {
     nlohmann::json config = nlohmann::json::object();
@@ -95,8 +116,10 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
                        {"weights_crc32", weights},
                        {"types", std::vector<std::string>(types.begin(), types.end())},
                        {"tags", tags},
+                       {"heads", nlohmann::json::array()},
                        {"card", card},
                        {"configuration", config}};
+    for (const auto& [name, head_tags] : heads) out["heads"].push_back({{"name", name}, {"tags", head_tags}});
     return dump(out, 2) + "\n";
   }
 
@@ -107,6 +130,11 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
   std::string type_list;
   for (const std::string& t : types) type_list += (type_list.empty() ? "" : ", ") + t;
   out << fmt::format("types            {} ({} tags)\n", type_list.empty() ? "none" : type_list, tags.size());
+  if (heads.size() > 1) {
+    out << "heads            (--head NAME of medner-tag and medner-eval)\n";
+    for (const auto& [name, head_tags] : heads)
+      out << fmt::format("  {:<14} {} ({} tags)\n", name, types_of(head_tags), head_tags.size());
+  }
   if (card.empty()) {
     out << "card             none (the model was written before medner stored model cards)\n";
   } else {
@@ -132,6 +160,13 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
       for (const char* split : {"dev", "test"})
         if (card["scores"].contains(split)) print_scores(out, split, card["scores"][split]);
     }
+    if (card.contains("heads") && card["heads"].is_object())
+      for (const auto& [name, head] : card["heads"].items()) {
+        if (!head.contains("scores") || !head["scores"].is_object()) continue;
+        out << fmt::format("head {}\n", name);
+        for (const char* split : {"dev", "test"})
+          if (head["scores"].contains(split)) print_scores(out, split, head["scores"][split]);
+      }
   }
   out << "configuration\n";
   for (const auto& [key, value] : mf.config) out << fmt::format("  {} = {}\n", key, value);

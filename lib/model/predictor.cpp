@@ -14,15 +14,16 @@
 namespace medner {
 
 namespace {
-std::vector<std::string> to_iob2(const std::vector<int>& ids, const Vocabularies& vocab) {
+std::vector<std::string> to_iob2(const std::vector<int>& ids, const Vocabularies& vocab, int head) {
+  const Vocab& labels = vocab.head_tags(head);
   std::vector<std::string> tags;
   tags.reserve(ids.size());
-  for (int id : ids) tags.push_back(vocab.tags.at(id));
+  for (int id : ids) tags.push_back(labels.at(id));
   return convert_tags(tags, vocab.scheme, TagScheme::IOB2);
 }
 
 // The same span in the internal scheme, as label ids (for the CRF span probability).
-std::vector<int> span_labels(const Span& s, const Vocabularies& vocab) {
+std::vector<int> span_labels(const Span& s, const Vocabularies& vocab, int head) {
   std::vector<std::string> tags;
   const int n = s.end - s.begin;
   for (int k = 0; k < n; ++k) {
@@ -32,7 +33,7 @@ std::vector<int> span_labels(const Span& s, const Vocabularies& vocab) {
       tags.push_back((k == 0 ? "B-" : "I-") + s.type);
   }
   std::vector<int> ids;
-  for (const auto& t : tags) ids.push_back(vocab.tags.find(t));
+  for (const auto& t : tags) ids.push_back(vocab.head_tags(head).find(t));
   return ids;
 }
 }  // namespace
@@ -54,9 +55,11 @@ struct Predictor::Workers {
   std::vector<std::unique_ptr<TagWorker>> idle;  // taken by a call, given back when it ends
 };
 
-Predictor::Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads)
-    : net_(net), vocab_(vocab), threads_(threads > 0 ? threads : omp_get_max_threads()),
-      kept_(std::make_unique<Workers>()) {}
+Predictor::Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads, int head)
+    : net_(net), vocab_(vocab), threads_(threads > 0 ? threads : omp_get_max_threads()), head_(head),
+      kept_(std::make_unique<Workers>()) {
+  MEDNER_CHECK(head >= 0 && head < net.heads(), "head {} of a network with {}", head, net.heads());
+}
 
 Predictor::~Predictor() = default;
 
@@ -82,6 +85,7 @@ void Predictor::for_each_batch(const Dataset& data, PerBatch&& fn) const {
       w.sentences.push_back(&data.sentences[static_cast<std::size_t>(w.index.back())]);
     }
     make_batch(w.sentences, data.forms, w.seen, w.batch);
+    w.batch.head = head_;  // the sentences' own head is the one they were trained for, if any
     w.tape.clear();
     fn(w, w.batch, w.index);
   };
@@ -117,7 +121,7 @@ std::vector<std::vector<std::string>> Predictor::tags(const Dataset& data) const
   for_each_batch(data, [&](TagWorker& w, const Batch& batch, const std::vector<int>& index) {
     std::vector<std::vector<int>> best = net_.decode(w.tape, batch, &w.crf);
     for (std::size_t b = 0; b < index.size(); ++b)
-      out[static_cast<std::size_t>(index[b])] = to_iob2(best[b], vocab_);
+      out[static_cast<std::size_t>(index[b])] = to_iob2(best[b], vocab_, head_);
   });
   return out;
 }
@@ -136,7 +140,7 @@ std::vector<Prediction> Predictor::predict(const Dataset& data, bool confidence,
       std::vector<int> ids;
       Matrix logp;  // softmax: per-token log-probabilities
       if (net_.has_crf()) {
-        ids = net_.crf().viterbi(emit);
+        ids = net_.crf(head_).viterbi(emit);
       } else {
         logp = emit;
         for (int t = 0; t < len; ++t) {
@@ -147,16 +151,16 @@ std::vector<Prediction> Predictor::predict(const Dataset& data, bool confidence,
           ids.push_back(static_cast<int>(best));
         }
       }
-      p.tags = to_iob2(ids, vocab_);
+      p.tags = to_iob2(ids, vocab_, head_);
       p.spans = extract_spans(p.tags);
       if (confidence)
         for (const Span& s : p.spans) {
-          std::vector<int> labels = span_labels(s, vocab_);
+          std::vector<int> labels = span_labels(s, vocab_, head_);
           double c = 0;
           if (std::find(labels.begin(), labels.end(), -1) != labels.end()) {
             c = 0;  // the span needs a label the model never saw, e.g. S-X of a type only seen long
           } else if (net_.has_crf()) {
-            c = static_cast<double>(net_.crf().span_probability(emit, s.begin, labels));
+            c = static_cast<double>(net_.crf(head_).span_probability(emit, s.begin, labels));
           } else {
             double lp = 0;
             for (int k = 0; k < s.end - s.begin; ++k) lp += static_cast<double>(logp(labels[static_cast<std::size_t>(k)], s.begin + k));
@@ -165,8 +169,8 @@ std::vector<Prediction> Predictor::predict(const Dataset& data, bool confidence,
           p.confidence.push_back(c);
         }
       if (nbest > 0 && net_.has_crf() && len > 0)
-        for (auto& [path, logprob] : net_.crf().kbest(emit, nbest))
-          p.nbest.emplace_back(to_iob2(path, vocab_), std::exp(static_cast<double>(logprob)));
+        for (auto& [path, logprob] : net_.crf(head_).kbest(emit, nbest))
+          p.nbest.emplace_back(to_iob2(path, vocab_, head_), std::exp(static_cast<double>(logprob)));
     }
   });
   return out;

@@ -31,14 +31,16 @@ struct Prediction {
 // calls on one Predictor are safe, each gets its own set.
 class Predictor {
  public:
-  // threads <= 0: all cores.
-  Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads);
+  // threads <= 0: all cores. Every sentence is tagged by network head `head` (a model trained on
+  // several corpora, model/ner_network.h), whatever head the dataset's sentences name.
+  Predictor(const NerNetwork& net, const Vocabularies& vocab, int threads, int head = 0);
   ~Predictor();
   // Best tags (IOB2) of every sentence.
   std::vector<std::vector<std::string>> tags(const Dataset& data) const;
   // Tags plus span confidences and the k best sequences (k = 0: none).
   std::vector<Prediction> predict(const Dataset& data, bool confidence, int nbest) const;
   int threads() const { return threads_; }
+  int head() const { return head_; }
 
  private:
   template <class PerBatch>
@@ -49,6 +51,7 @@ class Predictor {
   const NerNetwork& net_;
   const Vocabularies& vocab_;
   int threads_;
+  int head_;
   std::unique_ptr<Workers> kept_;
 };
 

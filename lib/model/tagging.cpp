@@ -116,7 +116,34 @@ void resolve_document(const std::vector<std::size_t>& ids, const std::vector<std
   }
 }
 
-void tag_units(const TrainedModel& model, const Predictor& predictor, std::vector<Unit>& units,
+// The heads that tag: one (names[0] empty: entities name no head), or with --head all every
+// head, each entity naming its own.
+struct HeadTaggers {
+  std::vector<std::unique_ptr<Predictor>> owned;
+  std::vector<const Predictor*> predictors;
+  std::vector<std::string> names;
+};
+
+HeadTaggers head_taggers(const TrainedModel& model, const TagOptions& o) {
+  HeadTaggers t;
+  if (o.head == kAllHeads) {
+    t.names = head_names(model.config, model.vocab);
+    for (std::size_t h = 0; h < t.names.size(); ++h)
+      t.owned.push_back(std::make_unique<Predictor>(*model.net, model.vocab, o.threads, static_cast<int>(h)));
+  } else {
+    t.names = {""};
+    t.owned.push_back(
+        std::make_unique<Predictor>(*model.net, model.vocab, o.threads, o.head.empty() ? 0 : find_head(model, o.head)));
+  }
+  for (const auto& p : t.owned) t.predictors.push_back(p.get());
+  return t;
+}
+
+// Tags the units with each head in turn (abbreviations resolved in each head's predictions). The
+// units' tags and K best sequences are the first head's; entities come from every head, in text
+// order.
+void tag_units(const TrainedModel& model, const std::vector<const Predictor*>& predictors,
+               const std::vector<std::string>& names, std::vector<Unit>& units,
                std::vector<std::vector<std::string>>& sentences, int nbest, const AbbreviationOptions& abbreviations) {
   Dataset data = encode_tokens(sentences, model.vocab);
   if (model.net->config().context > 0) {
@@ -125,34 +152,42 @@ void tag_units(const TrainedModel& model, const Predictor& predictor, std::vecto
       for (std::size_t id : u.sentence_ids) document[id] = u.document;
     add_context(data, model.net->config().context, document);
   }
-  std::vector<Prediction> preds = predictor.predict(data, true, nbest);
-  if (abbreviations.enabled)
-    for (std::size_t u = 0; u < units.size();) {  // a document: consecutive units with its number
-      std::vector<std::size_t> ids;
-      const int document = units[u].document;
-      for (; u < units.size() && units[u].document == document; ++u)
-        ids.insert(ids.end(), units[u].sentence_ids.begin(), units[u].sentence_ids.end());
-      resolve_document(ids, sentences, preds, abbreviations);
-    }
-  for (Unit& u : units) {
-    std::vector<std::vector<std::pair<std::vector<std::string>, double>>> parts;
-    for (std::size_t k = 0; k < u.sentence_ids.size(); ++k) {
-      const Prediction& p = preds[u.sentence_ids[k]];
-      const std::size_t base = u.first_token[k];
-      u.tagged.tags.insert(u.tagged.tags.end(), p.tags.begin(), p.tags.end());
-      for (std::size_t s = 0; s < p.spans.size(); ++s) {
-        TaggedEntity e;
-        e.begin = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].begin)].begin;
-        e.end = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].end) - 1].end;
-        e.type = p.spans[s].type;
-        e.text = utf8_encode(std::u32string_view(u.chars).substr(e.begin, e.end - e.begin));
-        e.confidence = p.confidence[s];
-        u.tagged.entities.push_back(std::move(e));
+  for (std::size_t h = 0; h < predictors.size(); ++h) {
+    const int k_best = h == 0 ? nbest : 0;
+    std::vector<Prediction> preds = predictors[h]->predict(data, true, k_best);
+    if (abbreviations.enabled)
+      for (std::size_t u = 0; u < units.size();) {  // a document: consecutive units with its number
+        std::vector<std::size_t> ids;
+        const int document = units[u].document;
+        for (; u < units.size() && units[u].document == document; ++u)
+          ids.insert(ids.end(), units[u].sentence_ids.begin(), units[u].sentence_ids.end());
+        resolve_document(ids, sentences, preds, abbreviations);
       }
-      if (nbest > 0) parts.push_back(p.nbest);
+    for (Unit& u : units) {
+      std::vector<std::vector<std::pair<std::vector<std::string>, double>>> parts;
+      for (std::size_t k = 0; k < u.sentence_ids.size(); ++k) {
+        const Prediction& p = preds[u.sentence_ids[k]];
+        const std::size_t base = u.first_token[k];
+        if (h == 0) u.tagged.tags.insert(u.tagged.tags.end(), p.tags.begin(), p.tags.end());
+        for (std::size_t s = 0; s < p.spans.size(); ++s) {
+          TaggedEntity e;
+          e.begin = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].begin)].begin;
+          e.end = u.tagged.tokens[base + static_cast<std::size_t>(p.spans[s].end) - 1].end;
+          e.type = p.spans[s].type;
+          e.text = utf8_encode(std::u32string_view(u.chars).substr(e.begin, e.end - e.begin));
+          e.confidence = p.confidence[s];
+          e.head = names[h];
+          u.tagged.entities.push_back(std::move(e));
+        }
+        if (k_best > 0) parts.push_back(p.nbest);
+      }
+      if (k_best > 0 && !parts.empty()) u.tagged.nbest = merge_kbest(parts, k_best);
     }
-    if (nbest > 0 && !parts.empty()) u.tagged.nbest = merge_kbest(parts, nbest);
   }
+  if (predictors.size() > 1)
+    for (Unit& u : units)
+      std::stable_sort(u.tagged.entities.begin(), u.tagged.entities.end(),
+                       [](const TaggedEntity& a, const TaggedEntity& b) { return a.begin < b.begin; });
 }
 
 // Registers tokens [first, first + n) of unit u as sentences for the tagger, cut into pieces of
@@ -246,12 +281,15 @@ Unit pubtator_unit(const PubTatorDocument& doc, int document, std::vector<std::v
 long tag_stream(const TrainedModel& model, std::istream& in, const std::string& name, std::ostream& out,
                 const TagOptions& o, std::ostream* document, const LineReady& line_ready,
                 const TagProgressFn& progress) {
-  const Predictor predictor(*model.net, model.vocab, o.threads);
+  if (o.head == kAllHeads && (o.format != OutputFormat::Jsonl || o.nbest > 0))
+    throw UsageError("--head all: each entity names its head in jsonl output only, without --nbest; for other "
+                     "formats choose a head");
+  const HeadTaggers taggers = head_taggers(model, o);
   BratState brat;
   long written = 0;
   TagProgress done;
   auto flush = [&](std::vector<Unit>& units, std::vector<std::vector<std::string>>& sentences) {
-    tag_units(model, predictor, units, sentences, o.nbest, o.abbreviations);
+    tag_units(model, taggers.predictors, taggers.names, units, sentences, o.nbest, o.abbreviations);
     for (const Unit& u : units) {
       write_tagged(out, u.tagged, o.format, &brat);
       if (document != nullptr) *document << u.tagged.text << u.tagged.line_end;
@@ -328,14 +366,17 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
   return written;
 }
 
-std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
-                                      const std::vector<std::string>& texts, const TagOptions& o) {
+namespace {
+
+std::vector<TaggedSentence> tag_texts_with(const TrainedModel& model, const std::vector<const Predictor*>& predictors,
+                                           const std::vector<std::string>& names, const std::vector<std::string>& texts,
+                                           const TagOptions& o) {
   std::vector<TaggedSentence> out;
   out.reserve(texts.size());
   std::vector<Unit> units;
   std::vector<std::vector<std::string>> sentences;
   auto flush = [&] {
-    tag_units(model, predictor, units, sentences, o.nbest, o.abbreviations);
+    tag_units(model, predictors, names, units, sentences, o.nbest, o.abbreviations);
     for (Unit& u : units) out.push_back(std::move(u.tagged));
     units.clear();
     sentences.clear();
@@ -352,15 +393,22 @@ std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor
   return out;
 }
 
+}  // namespace
+
+std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
+                                      const std::vector<std::string>& texts, const TagOptions& o) {
+  return tag_texts_with(model, {&predictor}, {""}, texts, o);
+}
+
 std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
                                       const TagOptions& o) {
-  const Predictor predictor(*model.net, model.vocab, o.threads);
-  return tag_texts(model, predictor, texts, o);
+  const HeadTaggers taggers = head_taggers(model, o);
+  return tag_texts_with(model, taggers.predictors, taggers.names, texts, o);
 }
 
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads,
-                                                 const AbbreviationOptions& abbreviations) {
-  Predictor predictor(*model.net, model.vocab, threads);
+                                                 const AbbreviationOptions& abbreviations, int head) {
+  Predictor predictor(*model.net, model.vocab, threads, head);
   // Cuts overlong tokens; the windows the model was trained with.
   std::vector<std::vector<std::string>> tags =
       predictor.tags(encode_in_context(corpus, model.vocab, false, model.options.context));

@@ -31,6 +31,8 @@ constexpr int kMaxNbest = 100;
 // inputs (CoNLL, tokens, HF) are tagged as given, never re-tokenized.
 enum class TagInput { Text, Conll, Tokens, Hf, PubTator };
 
+constexpr const char* kAllHeads = "all";
+
 struct TagOptions {
   TagInput input = TagInput::Text;
   // Raw text that is not UTF-8 (or holds NUL bytes: a binary or compressed file given as text) is
@@ -45,6 +47,10 @@ struct TagOptions {
   // Documents: a line of raw text, a PubTator document, a -DOCSTART- block of sentence input. The
   // best sequence changes; --nbest's sequences stay the network's.
   AbbreviationOptions abbreviations;
+  // The network head that tags (a model trained on several corpora: model/trained_model.h
+  // head_names); "" for the first; kAllHeads: every head, each entity naming its head (jsonl
+  // output, no nbest; the tags and K best sequences are the first head's).
+  std::string head;
 };
 
 // For raw text that arrives while it is tagged (a pipe): whether the next line can be read
@@ -67,16 +73,16 @@ long tag_stream(const TrainedModel& model, std::istream& in, const std::string& 
 // unless options.repair_utf8. For servers and the Python module.
 std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const std::vector<std::string>& texts,
                                       const TagOptions& options);
-// The same with `predictor` (built on model.net; options.threads is then its own): a tagging
-// service keeps one Predictor per model, whose per-thread state survives between calls
-// (concurrent calls are safe).
+// The same with `predictor` (built on model.net; options.threads and options.head are then its
+// own): a tagging service keeps one Predictor per model, whose per-thread state survives between
+// calls (concurrent calls are safe).
 std::vector<TaggedSentence> tag_texts(const TrainedModel& model, const Predictor& predictor,
                                       const std::vector<std::string>& texts, const TagOptions& options);
 
-// Tags the sentences of a gold corpus; returns IOB2 tags per sentence. With abbreviations, each
+// Tags the sentences of a gold corpus with head `head`; returns IOB2 tags per sentence. With abbreviations, each
 // -DOCSTART- block is a document (a file without them is one).
 std::vector<std::vector<std::string>> tag_corpus(const TrainedModel& model, const Corpus& corpus, int threads,
-                                                 const AbbreviationOptions& abbreviations = {});
+                                                 const AbbreviationOptions& abbreviations = {}, int head = 0);
 
 // The K best joint sequences of independent parts (best first), each part given best first as
 // (tags, probability): the product distribution's top K, tags concatenated.

@@ -63,15 +63,6 @@ Vocab vocab_from(const ModelFile& mf, const std::string& name, const std::string
 // The vocabulary of head NAME's tags.
 const char* const kHeadTagsPrefix = "tags.";
 
-// A head's name: what --head and output formats spell, so letters, digits, '-' and '_' only.
-bool valid_head_name(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char ch : name)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-      return false;
-  return true;
-}
-
 // An option name: lower-case letters, digits and '-', as every option table spells them.
 bool valid_config_key(const std::string& key) {
   if (key.empty() || key.size() > 64) return false;
@@ -191,6 +182,28 @@ TrainedModel load_trained_model(const std::string& model) {
   ModelFile mf = load_model_file(path);
   model_require_kind(mf, "model", path);
   return from_model_file(mf, path);
+}
+
+bool valid_head_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+      return false;
+  return true;
+}
+
+std::vector<std::string> head_names(const ConfigMap& config, const Vocabularies& vocab) {
+  std::vector<std::string> names = {config_value(config, kHeadNameKey, kDefaultHeadName)};
+  for (const Vocabularies::Head& h : vocab.extra_heads) names.push_back(h.name);
+  return names;
+}
+
+int find_head(const TrainedModel& model, const std::string& name) {
+  const std::vector<std::string> names = head_names(model.config, model.vocab);
+  for (std::size_t h = 0; h < names.size(); ++h)
+    if (names[h] == name) return static_cast<int>(h);
+  throw InputError(fmt::format("--head: the model has no head '{}'; its heads are {}", message_excerpt(name),
+                               join_names(names, ", ")));
 }
 
 }  // namespace medner

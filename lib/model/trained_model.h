@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace medner {
 
@@ -38,5 +39,16 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path);
 // kind "model"; `model` is a path or a shipped model's name (model/shipped_models.h).
 TrainedModel load_trained_model(const std::string& model);
+
+// Heads (model/ner_network.h). A head's name is what --head and output formats spell: letters,
+// digits, '-' and '_', at most 64. Head 0's is the trainer's stored option head-name ("main" in a
+// model that predates it); the others' are stored with their tags (vocabularies "tags.NAME").
+constexpr const char* kHeadNameKey = "head-name";
+constexpr const char* kDefaultHeadName = "main";
+bool valid_head_name(const std::string& name);
+std::vector<std::string> head_names(const ConfigMap& config, const Vocabularies& vocab);
+// The index of the head called `name`; an InputError "--head: the model has no head 'x'; its
+// heads are a, b" otherwise.
+int find_head(const TrainedModel& model, const std::string& name);
 
 }  // namespace medner

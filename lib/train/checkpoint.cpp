@@ -73,7 +73,8 @@ void require_checkpoint_format(const ModelFile& mf, const std::string& path) {
 
 }  // namespace
 
-RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads) {
+RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads,
+                         const std::vector<std::string>& aux_files) {
   RunIdentity id;
   auto add = [&id](const char* option, const std::string& path) {
     const std::string bytes = read_text_file(path);
@@ -89,6 +90,7 @@ RunIdentity run_identity(const std::string& train_list, const std::string& dev, 
     begin = end + 1;
   }
   add("dev", dev);
+  for (const std::string& f : aux_files) add("aux", f);
   id.threads = threads;
   return id;
 }
@@ -106,7 +108,7 @@ void require_same_run(const ModelFile& mf, const std::string& path, const RunIde
       if (r.options[i] == option) out += (out.empty() ? "'" : ", '") + message_excerpt(r.paths[i]) + "'";
     return out.empty() ? std::string("none") : out;
   };
-  for (const char* option : {"train", "dev"})
+  for (const char* option : {"train", "dev", "aux"})
     if (files(then, option) != files(now, option))
       throw InputError(fmt::format("{}: the checkpoint was written by a run on --{} {}, this run has --{} {}; resume "
                                    "with the same data",

@@ -40,14 +40,16 @@ struct Progress {
 // on training on data the first epochs never saw), and the threads per rank (a seed and a thread
 // count fix the result).
 struct RunIdentity {
-  std::vector<std::string> options;  // per file: "train" or "dev"
+  std::vector<std::string> options;  // per file: "train", "dev" or "aux"
   std::vector<std::string> paths;
   std::vector<uint64_t> hashes;
   int threads = 0;
 };
 
-// The identity of a run on these --train (A,B for several) and --dev files with `threads`.
-RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads);
+// The identity of a run on these --train (A,B for several) and --dev files with `threads`, and
+// the training and dev files of its --aux corpora.
+RunIdentity run_identity(const std::string& train_list, const std::string& dev, int threads,
+                         const std::vector<std::string>& aux_files = {});
 
 // InputError naming the checkpoint and what differs.
 void require_same_run(const ModelFile& checkpoint, const std::string& path, const RunIdentity& now);

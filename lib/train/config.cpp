@@ -1,6 +1,8 @@
 #include "train/config.h"
 
 #include "core/error.h"
+#include "model/trained_model.h"
+#include "train/head_corpora.h"
 
 #include <unistd.h>
 
@@ -86,6 +88,16 @@ OptionTable<T> make_train_options() {
       not_stored(choice_option<T>("nan-policy", &T::nan_policy,
                                   std::vector<std::pair<std::string, std::string>>{{"stop", "stop"}, {"skip", "skip"}},
                                   "stop", "on a non-finite loss or gradient")),
+      // Last: a model file keeps its options in table order, and these came last.
+      text_option<T>("head-name", OptionKind::String, &T::head_name, kDefaultHeadName,
+                     "name of the head trained on --train/--dev/--test (what --head of medner-tag and "
+                     "medner-eval spells)"),
+      path("aux", &T::aux,
+           "more corpora, each with a head of its own over the shared layers: NAME:TRAIN:DEV[:TEST], several "
+           "joined by ','"),
+      text_option<T>("targets", OptionKind::String, &T::targets, "",
+                     "heads whose mean dev F1 chooses the kept epoch and stops training, as NAME,NAME (default: "
+                     "every head)"),
   });
   return t;
 }
@@ -134,6 +146,7 @@ ConfigMap stored_config(const ConfigMap& effective) { return stored_entries(trai
 
 TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   TrainConfig c = parse_options(train_options(), m);
+  head_corpora(c.head_name, c.train, c.dev, c.test, c.aux, c.targets);  // the --aux and --targets errors, early
   check_output_path("model", c.model);
   check_output_path("checkpoint", c.checkpoint);
   check_output_path("log", c.log);

@@ -18,6 +18,9 @@ struct TrainConfig {
   std::string lexicons;  // lexicon files A,B (data/lexicon.h), stored in the model
   std::string labels;  // label names of Hugging Face files with integer ner_tags (data/hf_json.h)
   std::string config_file;  // the --config file medner-train read, if any: an input, not an option
+  // several corpora, one head each (train/head_corpora.h): the first head's name, the other
+  // corpora, the heads whose mean dev F1 selects
+  std::string head_name, aux, targets;
   bool resume = false;
   ModelOptions net;  // input representation, network, output layer
   bool freeze_embeddings = false;

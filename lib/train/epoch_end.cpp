@@ -29,14 +29,16 @@ uint64_t replica_checksum(const ParamStore& store, Optimizer& opt, const Progres
   return checksum64(&p.best_f1, sizeof p.best_f1, h);
 }
 
-// One record of the --log file.
+// One record of the --log file. dev_f1 is what selects (the targets' mean with several heads;
+// dev_precision and dev_recall are then the first head's), and "dev_f1_by_head" has each head's.
 std::string epoch_record(const Progress& p, int epoch, double tok_s, real lr, const EvalReport& dev, double f1,
-                         double elapsed) {
+                         double elapsed, const std::string& by_head) {
   return fmt::format(
       "{{\"epoch\": {}, \"train_loss\": {}, \"train_tokens_per_s\": {}, \"lr\": {}, \"dev_precision\": {}, "
-      "\"dev_recall\": {}, \"dev_f1\": {}, \"best_f1\": {}, \"best_epoch\": {}, \"elapsed_s\": {}}}",
+      "\"dev_recall\": {}, \"dev_f1\": {}, \"best_f1\": {}, \"best_epoch\": {}, \"elapsed_s\": {}{}}}",
       epoch, json_number(p.epoch_loss), json_number(tok_s), lr, json_number(dev.overall.precision()),
-      json_number(dev.overall.recall()), json_number(f1), json_number(p.best_f1), p.best_epoch, json_number(elapsed));
+      json_number(dev.overall.recall()), json_number(f1), json_number(p.best_f1), p.best_epoch, json_number(elapsed),
+      by_head.empty() ? "" : ", \"dev_f1_by_head\": {" + by_head + "}");
 }
 
 }  // namespace
@@ -54,16 +56,19 @@ void TrainingRun::end_epoch(real lr) {
     iterate.assign(store.data(), store.data() + store.size());
     average_->averaged(opt_->steps(), store.data());
   }
-  EvalReport dev_report;
-  if (root_) dev_report = evaluate(dev_gold_, predictor_->tags(dev_data_));
-  double f1 = dev_report.overall.f1();
+  std::vector<EvalReport> dev_reports(heads_.size());
+  if (root_)
+    for (std::size_t h = 0; h < heads_.size(); ++h)
+      dev_reports[h] = evaluate(heads_[h].dev_gold, heads_[h].predictor->tags(heads_[h].dev_data));
+  const EvalReport& dev_report = dev_reports[0];
+  double f1 = target_f1(dev_reports);
   broadcast_value(comm_, f1, 0);
   // With --select last the kept model is every epoch's, and "best" in the log means "kept".
   if (config_.select == "last" || f1 > p.best_f1) {
     p.best_f1 = f1;
     p.best_epoch = epoch + 1;
     p.bad_epochs = 0;
-    if (root_) save_best_model(dev_report, epoch + 1);
+    if (root_) save_best_model(dev_reports, epoch + 1);
     p.elapsed_to_best = elapsed();
   } else {
     ++p.bad_epochs;
@@ -72,12 +77,25 @@ void TrainingRun::end_epoch(real lr) {
   p.total_tokens += p.epoch_tokens;
   p.total_train_seconds += p.epoch_seconds;
   const double sync_share = 100 * step_->sync_seconds() / std::max(summary_.step_seconds, 1e-9);
-  log_ << fmt::format("epoch {:3d}  loss {:10.2f}  train {:7.0f} tok/s  dev P {:6.2f} R {:6.2f} F1 {:6.2f}  "
-                      "best {:6.2f} (epoch {})  {:7.1f}s{}\n",
-                      epoch + 1, p.epoch_loss, tok_s, dev_report.overall.precision(), dev_report.overall.recall(), f1,
-                      p.best_f1, p.best_epoch, elapsed(),
+  // One head: its dev P, R and F1. Several: the F1 that selects (the targets' mean) and each
+  // head's, a target marked '*'.
+  std::string dev_text = fmt::format("dev P {:6.2f} R {:6.2f} F1 {:6.2f}", dev_report.overall.precision(),
+                                     dev_report.overall.recall(), f1);
+  std::string heads_json;
+  if (heads_.size() > 1) {
+    dev_text = fmt::format("dev F1 {:6.2f} (", f1);
+    for (std::size_t h = 0; h < heads_.size(); ++h) {
+      const double hf1 = dev_reports[h].overall.f1();
+      dev_text += fmt::format("{}{} {:.2f}{}", h == 0 ? "" : ", ", heads_[h].files.name, hf1,
+                              heads_[h].files.target ? "*" : "");
+      heads_json += fmt::format("{}\"{}\": {}", h == 0 ? "" : ", ", heads_[h].files.name, json_number(hf1));
+    }
+    dev_text += ")";
+  }
+  log_ << fmt::format("epoch {:3d}  loss {:10.2f}  train {:7.0f} tok/s  {}  best {:6.2f} (epoch {})  {:7.1f}s{}\n",
+                      epoch + 1, p.epoch_loss, tok_s, dev_text, p.best_f1, p.best_epoch, elapsed(),
                       comm_.size() > 1 ? fmt::format("  sync {:4.1f}%", sync_share) : "");
-  p.log_records.push_back(epoch_record(p, epoch + 1, tok_s, lr, dev_report, f1, elapsed()));
+  p.log_records.push_back(epoch_record(p, epoch + 1, tok_s, lr, dev_report, f1, elapsed(), heads_json));
   if (root_ && !config_.log.empty()) {
     std::string text;
     for (const auto& r : p.log_records) text += r + "\n";
@@ -93,13 +111,32 @@ void TrainingRun::end_epoch(real lr) {
   have_checkpoint_ = true;
 }
 
-// The model with its card: the run's data, the kept epoch and its dev scores (test scores are
-// added at the end of the run, trainer.cpp).
-void TrainingRun::save_best_model(const EvalReport& dev, int epoch) {
+double TrainingRun::target_f1(const std::vector<EvalReport>& dev) const {
+  double sum = 0;
+  int n = 0;
+  for (std::size_t h = 0; h < heads_.size(); ++h)
+    if (heads_[h].files.target) {
+      sum += dev[h].overall.f1();
+      ++n;
+    }
+  return sum / std::max(n, 1);
+}
+
+// The model with its card: the run's data, the kept epoch and its dev scores, the first head's
+// under "scores" and every head's under "heads" with several (test scores are added at the end
+// of the run, trainer.cpp).
+void TrainingRun::save_best_model(const std::vector<EvalReport>& dev, int epoch) {
   ModelFile mf = to_model_file(stored_, vocab_, *net_, "model");
   nlohmann::json card = card_;
   card["best_epoch"] = epoch;
-  card["scores"] = {{"dev", scores_card(dev)}};
+  card["scores"] = {{"dev", scores_card(dev[0])}};
+  if (heads_.size() > 1) {
+    card["selection"] = {{"dev_f1", target_f1(dev)}, {"targets", nlohmann::json::array()}};
+    for (std::size_t h = 0; h < heads_.size(); ++h) {
+      card["heads"][heads_[h].files.name]["scores"] = {{"dev", scores_card(dev[h])}};
+      if (heads_[h].files.target) card["selection"]["targets"].push_back(heads_[h].files.name);
+    }
+  }
   put_model_card(mf, card);
   save_model_file(config_.model, mf);
 }

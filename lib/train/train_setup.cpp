@@ -82,6 +82,9 @@ TrainingRun::TrainingRun(const TrainConfig& config, const ConfigMap& effective, 
   // Ranks on one machine share its cores, so "all cores" means this rank's share of them.
   threads_ = config.threads > 0 ? config.threads : std::max(1, omp_get_max_threads() / comm.local_size());
   checkpoint_ = config.checkpoint.empty() ? config.model + ".ckpt" : config.checkpoint;
+  for (HeadCorpus& files : head_corpora(config.head_name, config.train, config.dev, config.test, config.aux,
+                                        config.targets))
+    heads_.emplace_back().files = std::move(files);
   claim_paths();
   read_data();
   stored_ = stored_config(effective);
@@ -98,6 +101,9 @@ void TrainingRun::claim_paths() {
     for (const std::string& f : split_file_list(config_.lexicons)) inputs.push_back({"--lexicon", f});
   inputs.insert(inputs.end(), {{"--dev", config_.dev}, {"--test", config_.test},
                                {"--config", config_.config_file}});
+  for (std::size_t h = 1; h < heads_.size(); ++h)
+    for (const std::string* f : {&heads_[h].files.train, &heads_[h].files.dev, &heads_[h].files.test})
+      inputs.push_back({"--aux", *f});
   if (!config_.embeddings.empty())
     for (const std::string& f : split_file_list(config_.embeddings)) inputs.push_back({"--embeddings", f});
   const std::string checkpoint_option = config_.checkpoint.empty() ? "the checkpoint" : "--checkpoint";
@@ -111,12 +117,25 @@ void TrainingRun::read_data() {
   CorpusReadOptions options;
   options.labels = read_label_list(config_.labels);
   options.log = &log_;  // PubTator mentions not aligned to tokens are reported there
-  train_ = read_training_files(config_.train, options);
-  dev_ = read_corpus(config_.dev, options);
-  if (!config_.test.empty()) test_ = read_corpus(config_.test, options);
-  identity_ = run_identity(config_.train, config_.dev, threads_);
-  if (root_) card_ = data_card(config_.train, train_, config_.dev, dev_, config_.test, test_, config_.embeddings,
-                                 config_.lexicons);
+  std::vector<std::string> aux_files;
+  for (std::size_t h = 0; h < heads_.size(); ++h) {
+    Head& head = heads_[h];
+    head.train = read_training_files(head.files.train, options);
+    head.dev = read_corpus(head.files.dev, options);
+    if (!head.files.test.empty()) head.test = read_corpus(head.files.test, options);
+    if (h > 0) aux_files.insert(aux_files.end(), {head.files.train, head.files.dev});
+  }
+  identity_ = run_identity(config_.train, config_.dev, threads_, aux_files);
+  if (!root_) return;
+  const Head& first = heads_[0];
+  card_ = data_card(config_.train, first.train, config_.dev, first.dev, config_.test, first.test, config_.embeddings,
+                    config_.lexicons);
+  // The other corpora: each head's files and counts under its name.
+  for (std::size_t h = 1; h < heads_.size(); ++h) {
+    const Head& head = heads_[h];
+    nlohmann::json c = data_card(head.files.train, head.train, head.files.dev, head.dev, head.files.test, head.test);
+    card_["heads"][head.files.name] = {{"data", c["data"]}, {"corpora", c["corpora"]}};
+  }
 }
 
 void TrainingRun::build_or_resume() {
@@ -140,6 +159,13 @@ void TrainingRun::resume_network(const ModelFile& checkpoint) {
   TrainedModel m = from_model_file(checkpoint, checkpoint_);
   require_same_options(m.config, stored_, checkpoint_);
   require_same_run(checkpoint, checkpoint_, identity_);
+  std::vector<std::string> then, now;
+  for (const Vocabularies::Head& h : m.vocab.extra_heads) then.push_back(h.name);
+  for (std::size_t h = 1; h < heads_.size(); ++h) now.push_back(heads_[h].files.name);
+  if (then != now)
+    throw InputError(fmt::format("{}: the checkpoint's other heads are '{}', this run's --aux names '{}'; resume "
+                                 "with the same corpora",
+                                 checkpoint_, join_names(then, ","), join_names(now, ",")));
   vocab_ = std::move(m.vocab);
   net_ = std::move(m.net);
   have_checkpoint_ = true;
@@ -164,9 +190,25 @@ void TrainingRun::build_network() {
           concat_embeddings(tables, [&](const std::string& w) { return normalize_word(w, options); }));
     }
   }
-  std::vector<const Corpus*> extra = {&dev_};
-  if (!config_.test.empty()) extra.push_back(&test_);
-  vocab_ = build_vocabularies(train_, extra, pretrained.get(), config_.net.word_options(), config_.net.tag_scheme);
+  // Words and characters come from every head's training corpus, in head order; each head's
+  // labels from its own.
+  std::vector<const Corpus*> extra;
+  for (const Head& h : heads_) {
+    extra.push_back(&h.dev);
+    if (!h.files.test.empty()) extra.push_back(&h.test);
+  }
+  if (heads_.size() == 1) {
+    vocab_ = build_vocabularies(heads_[0].train, extra, pretrained.get(), config_.net.word_options(),
+                                config_.net.tag_scheme);
+  } else {
+    Corpus all = heads_[0].train;
+    for (std::size_t h = 1; h < heads_.size(); ++h)
+      all.sentences.insert(all.sentences.end(), heads_[h].train.sentences.begin(), heads_[h].train.sentences.end());
+    vocab_ = build_vocabularies(all, extra, pretrained.get(), config_.net.word_options(), config_.net.tag_scheme);
+    vocab_.tags = tag_vocabulary(heads_[0].train, config_.net.tag_scheme);
+    for (std::size_t h = 1; h < heads_.size(); ++h)
+      vocab_.extra_heads.push_back({heads_[h].files.name, tag_vocabulary(heads_[h].train, config_.net.tag_scheme)});
+  }
   if (!config_.lexicons.empty()) {
     auto lexicon = std::make_shared<Lexicon>();
     for (const std::string& f : split_file_list(config_.lexicons)) {
@@ -188,12 +230,25 @@ void TrainingRun::build_network() {
 
 void TrainingRun::prepare_training() {
   if (config_.freeze_embeddings) net_->word_embedding().set_frozen(net_->params(), true);
-  train_data_ = encode_in_context(train_, vocab_, true, config_.net.context);
-  dev_data_ = encode_in_context(dev_, vocab_, false, config_.net.context);
-  dev_gold_ = gold_iob2(dev_);
+  for (std::size_t i = 0; i < heads_.size(); ++i) {
+    Head& h = heads_[i];
+    const int head = static_cast<int>(i);
+    Dataset train = encode_in_context(h.train, vocab_, true, config_.net.context, head);
+    h.dev_data = encode_in_context(h.dev, vocab_, false, config_.net.context, head);
+    h.dev_gold = gold_iob2(h.dev);
+    h.predictor = std::make_unique<Predictor>(*net_, vocab_, threads_, head);
+    if (heads_.size() > 1)
+      log_ << fmt::format("head {}: train {} sentences / {} tokens, dev {} sentences; {} tags{}\n", h.files.name,
+                          train.sentences.size(), train.tokens, h.dev_data.sentences.size(),
+                          vocab_.head_tags(head).size(), h.files.target ? "; a target" : "");
+    if (i == 0)
+      train_data_ = std::move(train);
+    else
+      append_dataset(train_data_, train);
+  }
   log_ << fmt::format("data: train {} sentences / {} tokens, dev {} sentences; {} words, {} chars, {} tags; "
                       "{} parameters; {} threads{}\n",
-                      train_data_.sentences.size(), train_data_.tokens, dev_data_.sentences.size(),
+                      train_data_.sentences.size(), train_data_.tokens, heads_[0].dev_data.sentences.size(),
                       vocab_.words.size(), vocab_.chars.size(), vocab_.tags.size(), net_->params().size(), threads_,
                       comm_.size() > 1 ? fmt::format(" per rank, {} ranks", comm_.size()) : "");
   ParamStore& store = net_->params();
@@ -212,7 +267,6 @@ void TrainingRun::prepare_training() {
   settings.check_finite = config_.check_finite;
   step_ = std::make_unique<ParallelStep>(*net_, train_data_, static_cast<int>(vocab_.words.size()), settings, comm_,
                                          threads_);
-  predictor_ = std::make_unique<Predictor>(*net_, vocab_, threads_);
   // Redrawn at most 5 times a second; the per-epoch lines go to logs and pipes alone.
   bar_ = std::make_unique<ProgressBar>(log_, progress_wanted(ProgressMode::Auto, false), std::chrono::milliseconds(200));
   summary_.ranks = comm_.size();

@@ -54,16 +54,26 @@ TrainSummary TrainingRun::run() {
   s.sync_sparse_reals_per_step = step_->sync_sparse_reals() / std::max<double>(1, static_cast<double>(s.steps));
   log_ << fmt::format("best dev F1 {:.2f} at epoch {} ({:.1f}s to best, {:.1f}s total)\n", s.best_dev_f1,
                       s.best_epoch, s.seconds_to_best, s.seconds);
-  if (root_ && !config_.test.empty()) {
-    // The kept model, read once: tagged for the test score, then its card gains that score (read
-    // back from the file: after --resume the epoch kept may be one of an earlier process).
+  const bool any_test = std::any_of(heads_.begin(), heads_.end(), [](const Head& h) { return !h.files.test.empty(); });
+  if (root_ && any_test) {
+    // The kept model, read once: each head with a test file tags it, then the card gains the
+    // scores (read back from the file: after --resume the epoch kept may be one of an earlier
+    // process).
     ModelFile mf = load_model_file(config_.model);
-    const std::vector<std::vector<std::string>> tags = tag_corpus(from_model_file(mf, config_.model), test_, threads_);
-    EvalReport r = evaluate(gold_iob2(test_), tags);
-    s.test_f1 = r.overall.f1();
-    log_ << fmt::format("test P {:.2f} R {:.2f} F1 {:.2f}\n", r.overall.precision(), r.overall.recall(), s.test_f1);
+    const TrainedModel model = from_model_file(mf, config_.model);
     nlohmann::json card = model_card(mf, config_.model);
-    card["scores"]["test"] = scores_card(r);
+    for (std::size_t h = 0; h < heads_.size(); ++h) {
+      const Head& head = heads_[h];
+      if (head.files.test.empty()) continue;
+      const EvalReport r = evaluate(gold_iob2(head.test), tag_corpus(model, head.test, threads_, {}, static_cast<int>(h)));
+      if (h == 0) {
+        s.test_f1 = r.overall.f1();
+        card["scores"]["test"] = scores_card(r);
+      }
+      if (heads_.size() > 1) card["heads"][head.files.name]["scores"]["test"] = scores_card(r);
+      log_ << fmt::format("test{} P {:.2f} R {:.2f} F1 {:.2f}\n", heads_.size() > 1 ? " " + head.files.name : "",
+                          r.overall.precision(), r.overall.recall(), r.overall.f1());
+    }
     put_model_card(mf, card);
     save_model_file(config_.model, mf);
   }

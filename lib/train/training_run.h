@@ -19,6 +19,7 @@
 #include "optim/param_average.h"
 #include "train/checkpoint.h"
 #include "train/config.h"
+#include "train/head_corpora.h"
 #include "train/parallel_step.h"
 #include "train/trainer.h"
 
@@ -53,7 +54,8 @@ class TrainingRun {
   void mid_epoch_checkpoint(int batches);
   // epoch_end.cpp
   void end_epoch(real lr);
-  void save_best_model(const EvalReport& dev, int epoch);
+  void save_best_model(const std::vector<EvalReport>& dev, int epoch);
+  double target_f1(const std::vector<EvalReport>& dev) const;  // mean over the target heads
   void save_checkpoint_now();
   void require_same_replica(const std::string& when, const std::string& hint);
   std::string stop_message() const;
@@ -69,20 +71,26 @@ class TrainingRun {
   // Held by rank 0 for the whole run: a second training with the same model or checkpoint refuses.
   std::unique_ptr<PathLock> model_lock_, checkpoint_lock_;
 
-  Corpus train_, dev_, test_;
+  // Per head (train/head_corpora.h): head 0 is --train/--dev/--test, then one per --aux corpus.
+  struct Head {
+    HeadCorpus files;
+    Corpus train, dev, test;
+    Dataset dev_data;
+    std::vector<std::vector<std::string>> dev_gold;  // IOB2
+    std::unique_ptr<Predictor> predictor;
+  };
+  std::vector<Head> heads_;
   ConfigMap stored_;  // the options stored in the model file
   RunIdentity identity_;  // data and threads, checked on --resume
   nlohmann::json card_;   // the model card's data part; each saved model adds its scores
   Vocabularies vocab_;
   std::unique_ptr<NerNetwork> net_;
   std::unique_ptr<ModelFile> resume_file_;
-  Dataset train_data_, dev_data_;
-  std::vector<std::vector<std::string>> dev_gold_;  // IOB2
+  Dataset train_data_;  // every head's training sentences, each naming its head
 
   std::unique_ptr<Optimizer> opt_;
   std::unique_ptr<ParamAverage> average_;
   std::unique_ptr<ParallelStep> step_;
-  std::unique_ptr<Predictor> predictor_;
   std::unique_ptr<ProgressBar> bar_;
   Progress progress_;
   // Whether the checkpoint file holds a state of this run, for the message of a numerical stop

@@ -293,7 +293,42 @@ printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\ntrain-splits 
 "$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad4.grid" >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q "bad4.grid:5: variant 'v': train-splits: expected one or both of train, devel (each once), got 'train test'" "$TMP/err" ||
   fail "bad train-splits: $(cat "$TMP/err")"
-[ ! -d "$TMP/runs/bad1" ] && [ ! -d "$TMP/runs/bad2" ] && [ ! -d "$TMP/runs/bad4" ] || fail "a bad grid started runs"
+printf 'seeds = 1\n[corpora]\nncbi = %s/corpora/ncbi\n[variant v]\naux-corpora = ncbi craft\n' "$TMP" >"$TMP/bad5.grid"
+"$RUN" --bin "$BIN" --runs "$TMP/runs" "$TMP/bad5.grid" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "bad5.grid:5: variant 'v': aux-corpora: 'craft' is not a corpus of \[corpora\] or \[aux-corpora\]" "$TMP/err" ||
+  fail "bad aux-corpora: $(cat "$TMP/err")"
+[ ! -d "$TMP/runs/bad1" ] && [ ! -d "$TMP/runs/bad2" ] && [ ! -d "$TMP/runs/bad4" ] && [ ! -d "$TMP/runs/bad5" ] ||
+  fail "a bad grid started runs"
+
+# --- 7. aux-corpora: each run trains its corpus beside the others, a head each, its own the target ---
+make_corpus "$TMP/corpora/aux" data/bc5cdr
+cat >"$TMP/multi.grid" <<EOF
+base = $TMP/tiny.conf
+seeds = 1
+[corpora]
+ncbi = $TMP/corpora/ncbi
+bc5 = $TMP/corpora/bc5
+[aux-corpora]
+extra = $TMP/corpora/aux
+[variant joint]
+aux-corpora = ncbi bc5 extra
+EOF
+run "$TMP/multi.grid" >"$TMP/out7" 2>&1 || fail "aux-corpora grid exited $? ($(tail -3 "$TMP/out7"))"
+for c in ncbi bc5; do
+  d="$TMP/runs/multi/$c/joint/seed1"
+  "$BIN/medner-eval" --info "$d/model.bin" --format json >"$TMP/info7" 2>&1 || fail "$c: no model: $(cat "$TMP/info7")"
+  python3 - "$TMP/info7" "$d/result.json" "$c" <<'EOF' || fail "aux-corpora run on $c"
+import json, sys
+info, result, corpus = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+others = {"ncbi": ["bc5", "extra"], "bc5": ["ncbi", "extra"]}[corpus]
+assert [h["name"] for h in info["heads"]] == [corpus] + others, info["heads"]
+assert info["card"]["selection"]["targets"] == [corpus], info["card"]["selection"]
+assert sorted(result["spec"]["aux_corpora"]) == sorted(others), result["spec"]
+# The run's scores are its own corpus's head: the card's first-head test F1.
+assert abs(result["test"]["overall"]["f1"] - info["card"]["scores"]["test"]["f1"]) < 1e-9
+EOF
+done
+[ ! -d "$TMP/runs/multi/extra" ] || fail "an aux-only corpus got runs of its own"
 
 if [ "$failures" -ne 0 ]; then
   echo "experiments_grid: $failures check(s) failed"

@@ -5,7 +5,7 @@
 #    drawn per shard), and 2 ranks twice give the same bits;
 #  - the ranks' summed gradients equal the single-process gradients (test_dist under mpirun);
 #  - rank 0 alone logs and writes files; --resume continues a 2-rank checkpoint with 1 process
-#    and a 1-process checkpoint with 2 ranks;
+#    and a 1-process checkpoint with 2 ranks; the same with two corpora (--aux, a head each);
 #  - a failing rank prints "[rank r] error: ..." and ends the job with a non-zero exit, and ranks
 #    that read different data stop at the start on a checksum mismatch.
 # Usage (from the repository root): bash tests/cli/mpi_equivalence.sh BIN_DIR
@@ -127,6 +127,17 @@ train1 "${OPTS[@]}" --train "$TMP/train.tsv" --max-epochs 1 --model "$TMP/r12.bi
 train2 "${OPTS[@]}" --train "$TMP/train.tsv" --max-epochs 2 --model "$TMP/r12.bin" --resume
 grep -q "^resuming from $TMP/r12.bin.ckpt" "$TMP/err" || fail "resume with 2 ranks did not resume"
 compare "$TMP/full.bin.ckpt" "$TMP/r12.bin.ckpt" 1e-3 "1 process then --resume with 2 ranks"
+
+# --- two corpora (--aux, a head each): 2 ranks end where 1 process ends, and resume across counts ---
+awk -v RS= -v ORS='\n\n' 'NR <= 24' data/bc5cdr/train.tsv >"$TMP/aux.tsv"
+AUX=(--aux "bc5:$TMP/aux.tsv:$TMP/aux.tsv")
+train1 "${OPTS[@]}" "${AUX[@]}" --train "$TMP/train.tsv" --max-epochs 2 --model "$TMP/h1.bin"
+train2 "${OPTS[@]}" "${AUX[@]}" --train "$TMP/train.tsv" --max-epochs 2 --model "$TMP/h2.bin"
+grep -q '^epoch   2 .*dev F1 .*(main .*, bc5 .*)' "$TMP/err" || fail "2 ranks, two heads: no per-head dev F1: $(grep '^epoch' "$TMP/err")"
+compare "$TMP/h1.bin.ckpt" "$TMP/h2.bin.ckpt" 1e-4 "two heads: 1 process vs 2 ranks after 2 epochs"
+train2 "${OPTS[@]}" "${AUX[@]}" --train "$TMP/train.tsv" --max-epochs 1 --model "$TMP/h21.bin"
+train1 "${OPTS[@]}" "${AUX[@]}" --train "$TMP/train.tsv" --max-epochs 2 --model "$TMP/h21.bin" --resume
+compare "$TMP/h1.bin.ckpt" "$TMP/h21.bin.ckpt" 1e-3 "two heads: 2 ranks then --resume with 1 process"
 
 # --- failures end the whole job ---
 "${MPIRUN[@]}" -np 1 "$TRAIN" "${OPTS[@]}" --train "$TMP/train.tsv" --max-epochs 1 --model "$TMP/f.bin" : \

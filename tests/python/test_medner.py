@@ -108,6 +108,23 @@ with tempfile.TemporaryDirectory() as d:
                                      check=True, capture_output=True, text=True).stdout)
     check("card == medner-eval --info's", t.card == info["card"] and "dev" in t.card["scores"])
 
+    # A model of two corpora: head="bc5" tags as medner-tag --head bc5 does, over that head's types.
+    aux = os.path.join(d, "bc5.tsv")
+    open(aux, "w", encoding="utf-8").write(sentences("data/bc5cdr/train.tsv", 40))
+    two = os.path.join(d, "two.bin")
+    subprocess.run([os.path.join(BIN, "medner-train"), "--train", train, "--dev", train, "--aux",
+                    "bc5:%s:%s" % (aux, aux), "--model", two, "--word-dim", "16", "--casing-dim", "4", "--char-dim",
+                    "8", "--char-hidden", "8", "--hidden", "16", "--dropout", "0", "--lr", "0.02", "--lr-decay", "0",
+                    "--batch-size", "8", "--max-epochs", "10", "--threads", "1"], check=True, stderr=subprocess.DEVNULL)
+    bc5 = medner.Tagger(two, threads=1, head="bc5")
+    cli_bc5 = [json.loads(l)["entities"] for l in
+               subprocess.run([os.path.join(BIN, "medner-tag"), "--model", two, "--head", "bc5", "--input", inp,
+                               "--threads", "1"], check=True, capture_output=True, text=True).stdout.splitlines()]
+    check(f"heads {bc5.heads}", bc5.heads == ["main", "bc5"])
+    check(f"head bc5's types {bc5.types}", bc5.types == ["Chemical", "Disease"])
+    check("head bc5: tag_many == medner-tag --head bc5", bc5.tag_many(texts, threads=1) == cli_bc5)
+    check("the first head by default", medner.Tagger(two, threads=1).types == ["Disease"])
+
     # A shipped model by its name, as the README's quick start uses it.
     if os.path.exists("models/ncbi-disease.bin"):
         shipped = medner.Tagger("ncbi-disease", threads=1)
@@ -148,6 +165,9 @@ with tempfile.TemporaryDirectory() as d:
     check(f"not a model: {kind} {msg}", kind == "ValueError" and "bad.bin" in msg)
     kind, msg = error(lambda: t.tag_many(texts, threads=100000))
     check(f"threads bound: {kind} {msg}", kind == "ValueError" and "threads" in msg)
+    kind, msg = error(lambda: medner.Tagger(two, head="craft"))
+    check(f"no such head: {kind} {msg}", kind == "ValueError"
+          and msg == "--head: the model has no head 'craft'; its heads are main, bc5")
     kind, msg = error(lambda: medner.evaluate([["B-X"]], [["B-X", "O"]]))
     check(f"evaluate lengths: {kind} {msg}", kind == "ValueError" and "sentence 1" in msg)
 
