@@ -64,6 +64,10 @@ class PubTatorParser {
  private:
   void title(std::string pmid, std::string text, int no) {
     if (pmid.empty()) throw InputError(where_ + ": expected a PMID before '|t|', found none");
+    // A byte-order mark is read past only as a file's first bytes; one inside a PMID would be
+    // written at the start of a file and lost when that file is read back (fuzz_formats found it).
+    if (pmid.compare(0, 3, "\xEF\xBB\xBF") == 0)
+      throw InputError(where_ + ": expected a PMID before '|t|', found a byte-order mark (U+FEFF) in front of it");
     PubTatorDocument& d = docs_.emplace_back();
     d.pmid = std::move(pmid);
     d.title = std::move(text);

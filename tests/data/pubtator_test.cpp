@@ -104,6 +104,10 @@ TEST_CASE("pubtator: bad lines get path:line errors") {
   CHECK(read_error(head + "8\t0\t7\tAspirin\tChemical\n") ==
         "d.pubtator:3: expected a mention of PMID 7, found PMID '8'");
   CHECK(read_error(head + "7\t7\t7\tAspirin\tChemical\n") == "d.pubtator:3: expected start < end, found 7 >= 7");
+  // A byte-order mark opens a file only; one before a later PMID would not survive a write and read.
+  CHECK(read_error("\xEF\xBB\xBF" + head) == "(no error)");
+  CHECK(read_error("\xEF\xBB\xBF\xEF\xBB\xBF" + head) ==
+        "d.pubtator:1: expected a PMID before '|t|', found a byte-order mark (U+FEFF) in front of it");
   CHECK(read_error(head + "7\tx\t7\tAspirin\tChemical\n") == "(no error)");  // a relation line
   CHECK(read_error(head + "7\t0\tx\tAspirin\tChemical\n") ==
         "d.pubtator:3: expected the end offset (a number), found 'x'");
