@@ -38,10 +38,10 @@ constexpr const char* kUsage =
 // too for PubTator data).
 medner::EvalOutput score_model(const medner::EvalArgs& a) {
   using namespace medner;
-  TrainedModel model = load_trained_model(a.model);
+  TrainedModel model = load_trained_model(a.model, a.threads);
   const ModelData data = read_model_data(a);
   std::string predictions;
-  EvalOutput out = score_model_tags(a, data, tag_corpus(model, data.gold, a.threads, a.abbreviations, a.head.empty() ? 0 : find_head(model, a.head)), &predictions);
+  EvalOutput out = score_model_tags(a, data, tag_corpus(model, data.gold, a.threads, a.abbreviations, find_head(model, a.head)), &predictions);
   if (!a.out.empty()) {
     AtomicWriter w(a.out);
     w.stream() << predictions;

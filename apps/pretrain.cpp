@@ -1,11 +1,16 @@
 // medner-pretrain vectors: skip-gram word and subword vectors from unlabelled text
 // (pretrain/skipgram.h), written as PREFIX.vec (word2vec text, for medner-train --embeddings) and
 // PREFIX.bin (the vocabulary with the n-gram rows, which give any word a vector); or, with
-// --neighbours, the nearest words of each query in a PREFIX.bin. Exit codes: apps/common/app.h.
+// --neighbours, the nearest words of each query in a PREFIX.bin.
+// medner-pretrain charlm: a character language model in both directions (pretrain/char_lm.h),
+// for medner-train --charlm, with a checkpoint to resume from. Exit codes: apps/common/app.h.
 #include "common/app.h"
 #include "core/error.h"
 #include "data/conll.h"
 #include "io/file_identity.h"
+#include "io/atomic_file.h"
+#include "io/progress_bar.h"
+#include "pretrain/char_lm_training.h"
 #include "pretrain/skipgram.h"
 
 #include <chrono>
@@ -84,18 +89,89 @@ int train(const PretrainArgs& a) {
   return kExitOk;
 }
 
+struct CharLmArgs {
+  std::string input, output;
+  medner::CharLmTrainOptions lm;
+};
+
+const medner::OptionTable<CharLmArgs>& charlm_options() {
+  using A = CharLmArgs;
+  using medner::CharLmTrainOptions;
+  auto lm = [](auto member) { return [member](A& a) -> auto& { return a.lm.*member; }; };
+  auto net = [](auto member) { return [member](A& a) -> auto& { return a.lm.net.*member; }; };
+  static const medner::OptionTable<A> table = {
+      medner::text_option<A>("input", OptionKind::Path, &A::input, "", "text: one tokenized sentence a line"),
+      medner::text_option<A>("output", OptionKind::Path, &A::output, "",
+                             "the model file to write (OUTPUT.ckpt holds the checkpoint while it trains)"),
+      medner::int_option<A>("hidden", net(&medner::CharLmConfig::hidden), 256, 1, "LSTM size per direction", 8192),
+      medner::int_option<A>("char-dim", net(&medner::CharLmConfig::char_dim), 32, 1, "character embedding size", 4096),
+      medner::int_option<A>("streams", lm(&CharLmTrainOptions::streams), 32, 1,
+                            "parts of the text read side by side (the batch)", 65536),
+      medner::int_option<A>("bptt", lm(&CharLmTrainOptions::bptt), 250, 1,
+                            "characters per step: backpropagation is truncated after them", 100000),
+      medner::int_option<A>("epochs", lm(&CharLmTrainOptions::epochs), 1, 1, "passes over the text", 1000),
+      medner::real_option<A>("lr", lm(&CharLmTrainOptions::lr), "0.002", 0, 10, true, "Adam's learning rate"),
+      medner::real_option<A>("clip", lm(&CharLmTrainOptions::clip), "1", 0, 1e6, false,
+                             "largest gradient norm (0: no clipping)"),
+      medner::real_option<A>("heldout", lm(&CharLmTrainOptions::heldout), "0.005", 0, 0.5, false,
+                             "share of the lines, from the end, held out for bits per character (0: none)"),
+      medner::int_option<A>("min-char-count", lm(&CharLmTrainOptions::min_char_count), 10, 1,
+                            "rarer characters read as <unk>"),
+      medner::int_option<A>("max-chars", lm(&CharLmTrainOptions::max_chars), 300, 1,
+                            "most characters the model knows (the most frequent)", 100000),
+      medner::int_option<A>("threads", lm(&CharLmTrainOptions::threads), 1, 1, "threads", medner::kMaxThreads),
+      medner::int_option<A>("seed", lm(&CharLmTrainOptions::seed), 1, 0, "random seed"),
+      medner::int_option<A>("checkpoint-steps", lm(&CharLmTrainOptions::checkpoint_steps), 500, 1,
+                            "steps between checkpoints (also one at each epoch's end)"),
+      medner::bool_option<A>("resume", lm(&CharLmTrainOptions::resume), false,
+                             "continue from OUTPUT.ckpt if it exists"),
+  };
+  return table;
+}
+
+int train_charlm(const CharLmArgs& a) {
+  using namespace medner;
+  if (a.input.empty() || a.output.empty()) throw UsageError("--input and --output are required");
+  require_distinct_files({{"--input", a.input}}, {{"--output", a.output}, {"--output (.ckpt)", a.output + ".ckpt"}});
+  CharLmTrainOptions o = a.lm;
+  o.checkpoint = a.output + ".ckpt";
+  const std::string text = read_file(a.input);
+  ProgressBar bar(std::cerr, progress_wanted(ProgressMode::Auto, false), std::chrono::milliseconds(500));
+  const std::unique_ptr<CharLm> lm = train_char_lm(text, a.input, o, [&](const CharLmProgress& p) {
+    const double done = static_cast<double>(p.step) / static_cast<double>(std::max<int64_t>(p.steps, 1));
+    if (!p.epoch_end) {
+      if (bar.due())
+        bar.draw(fmt::format("epoch {} {} {:.1f}%  {:.3f} bits/char  {:.0f} chars/s", p.epoch, progress_gauge(done, 20),
+                             100 * done, p.bpc, p.chars_per_second));
+      return;
+    }
+    bar.clear();
+    std::cerr << fmt::format("epoch {}: training {:.4f} bits/char, held out {:.4f} forward, {:.4f} backward; {:.0f} "
+                             "chars/s ({} threads)\n",
+                             p.epoch, p.bpc, p.heldout_bpc[0], p.heldout_bpc[1], p.chars_per_second, o.threads);
+  });
+  save_char_lm(*lm, a.output);
+  std::cerr << fmt::format("wrote {} ({} characters, hidden {}, {:.1f} s)\n", a.output, lm->chars().size(),
+                           lm->config().hidden, bar.seconds());
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace medner;
   return run_app("medner-pretrain", "try fewer --buckets or a smaller --dim", [&] {
-    cxxopts::Options o("medner-pretrain", "Pretrain word and subword vectors on unlabelled text.\n"
+    // The command picks the option table, so that each command's --help lists its own options.
+    const std::string command = argc > 1 && argv[1][0] != '-' ? argv[1] : "";
+    const bool charlm = command == "charlm";
+    cxxopts::Options o("medner-pretrain", "Pretrain word vectors or a character language model on unlabelled text.\n"
                                           "  medner-pretrain vectors --input TEXT --output PREFIX [options]\n"
-                                          "  medner-pretrain vectors --vectors PREFIX.bin --neighbours WORD[,WORD]");
-    o.add_options()("h,help", "print this help")("command", "vectors", cxxopts::value<std::string>());
+                                          "  medner-pretrain vectors --vectors PREFIX.bin --neighbours WORD[,WORD]\n"
+                                          "  medner-pretrain charlm --input TEXT --output FILE [options]");
+    o.add_options()("h,help", "print this help")("command", "vectors or charlm", cxxopts::value<std::string>());
     add_version_option(o);
     o.parse_positional({"command"});
-    const std::vector<OptionInfo> infos = option_infos(pretrain_options());
+    const std::vector<OptionInfo> infos = charlm ? option_infos(charlm_options()) : option_infos(pretrain_options());
     add_table_options(o, infos);
     cxxopts::ParseResult r = o.parse(argc, argv);
     if (print_version(r)) return kExitOk;
@@ -103,8 +179,17 @@ int main(int argc, char** argv) {
       std::cout << o.help();
       return kExitOk;
     }
-    if (r.count("command") == 0 || r["command"].as<std::string>() != "vectors")
-      throw UsageError("expected the command 'vectors'");
+    if (r.count("command") == 0 || (r["command"].as<std::string>() != "vectors" && !charlm))
+      throw UsageError("expected the command 'vectors' or 'charlm'");
+    if (charlm) {
+      CharLmArgs c;
+      try {
+        c = parse_options(charlm_options(), given_options(r, infos));
+      } catch (const InputError& e) {
+        throw UsageError(e.what());
+      }
+      return train_charlm(c);
+    }
     PretrainArgs a;
     try {
       a = parse_options(pretrain_options(), given_options(r, infos));

@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     if (a.tag.input == TagInput::Text && !txt.empty() && a.input != "-" && same_file(txt, a.input)) txt.clear();
     require_distinct_files({{"--model", a.model}, {"--input", a.input}},
                            {{"--output", a.output}, {"the brat text file", txt}});
-    TrainedModel m = load_trained_model(a.model);
+    TrainedModel m = load_trained_model(a.model, a.tag.threads);
     InputFile in(a.input);
     LineReady line_ready;  // a pipe: each line is answered as soon as no more is waiting
     if (in.arrives()) line_ready = [&in] { return in.line_ready(); };

@@ -37,8 +37,8 @@ py::list entities_of(const TaggedSentence& t) {
 class Tagger {
  public:
   Tagger(const std::string& path, int threads, bool abbreviations, int abbreviation_scope, const std::string& head)
-      : model_(load_trained_model(path)), path_(path) {
-    head_ = head.empty() || head == kAllHeads ? 0 : find_head(model_, head);  // refused here, not at the first text
+      : model_(load_trained_model(path, threads)), path_(path) {
+    head_ = head == kAllHeads ? 0 : find_head(model_, head);  // refused here, not at the first text
     options_.head = head;
     if (abbreviation_scope < 0)
       throw UsageError("abbreviation_scope: expected an integer >= 0, got " + std::to_string(abbreviation_scope));

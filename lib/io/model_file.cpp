@@ -26,7 +26,11 @@ constexpr SectionInfo kSections[kSectionCount] = {
     {"CONF", "config"}, {"VOCB", "vocabularies"}, {"BLOB", "blobs"}, {"PARM", "parameters"}};
 enum { kConf = 0, kVocb = 1, kBlob = 2, kParm = 3 };
 
-bool valid_kind(const std::string& kind) { return kind == "model" || kind == "checkpoint"; }
+// A tagger and its training checkpoint; a character language model and its own
+// (pretrain/char_lm.h).
+bool valid_kind(const std::string& kind) {
+  return kind == "model" || kind == "checkpoint" || kind == "charlm" || kind == "charlm-checkpoint";
+}
 
 // A name or id from the file as text for messages; bytes outside printable ASCII are shown as
 // \xNN, and only the first 40 bytes are shown, so a corrupted length cannot turn an error message
@@ -157,7 +161,7 @@ std::string supported_versions() {
 
 // What encode_model_file refuses: what the decoder would reject. A caller bug, not bad input.
 void check_encodable(const ModelFile& mf) {
-  MEDNER_CHECK(valid_kind(mf.kind), "ModelFile kind '{}' (expected model or checkpoint)", mf.kind);
+  MEDNER_CHECK(valid_kind(mf.kind), "ModelFile kind '{}' (expected model, checkpoint, charlm or charlm-checkpoint)", mf.kind);
   check_unique_names(mf.config, "config key");
   check_unique_names(mf.vocabularies, "vocabulary");
   check_unique_names(mf.blobs, "blob");
@@ -230,7 +234,8 @@ Envelope check_envelope(std::string_view bytes, const std::string& path) {
                            stored, computed));
   if (!valid_kind(kind))
     fail(path,
-         fmt::format("unknown kind '{}' (expected 'model' or 'checkpoint')", printable(kind)));
+         fmt::format("unknown kind '{}' (expected 'model', 'checkpoint', 'charlm' or 'charlm-checkpoint')",
+                     printable(kind)));
 
   return Envelope{version, kind, header_end, static_cast<std::size_t>(payload)};
 }

@@ -38,8 +38,8 @@ NodeId Lstm::recurrence(Tape& tape, const ParamStore& store, NodeId xproj, Index
 }
 
 NodeId Lstm::recurrence_gather(Tape& tape, const ParamStore& store, NodeId table, Index T, Index batch,
-                               const int* lengths, const int* ids) const {
-  return lstm_recurrence_gather(tape, table, tape.param(store, Wh_), T, batch, lengths, ids);
+                               const int* lengths, const int* ids, LstmCarry* carry) const {
+  return lstm_recurrence_gather(tape, table, tape.param(store, Wh_), T, batch, lengths, ids, carry);
 }
 
 void reverse_index(Index T, Index batch, const int* lengths, int* out) {

@@ -7,6 +7,7 @@
 #include "core/params.h"
 #include "core/rng.h"
 #include "core/tape.h"
+#include "ops/lstm_recurrence.h"
 
 #include <string>
 #include <vector>
@@ -26,8 +27,9 @@ class Lstm {
   // table by ids (ops/lstm_recurrence.h). operator() fuses the projection into the recurrence op.
   NodeId input_projection(Tape& tape, const ParamStore& store, NodeId x) const;
   NodeId recurrence(Tape& tape, const ParamStore& store, NodeId xproj, Index batch, const int* lengths) const;
+  // carry: a state carried over from the previous piece of a long sequence (ops/lstm_recurrence.h).
   NodeId recurrence_gather(Tape& tape, const ParamStore& store, NodeId table, Index T, Index batch,
-                           const int* lengths, const int* ids) const;
+                           const int* lengths, const int* ids, LstmCarry* carry = nullptr) const;
   Index hidden() const { return hidden_; }
 
  private:

@@ -43,6 +43,9 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
     std::fill(batch.lexicon.begin() + static_cast<std::ptrdiff_t>(from),
               batch.lexicon.begin() + static_cast<std::ptrdiff_t>(from + n), k * kLexiconPositions);
   }
+  const Index D = first != nullptr && first->size() > 0 ? static_cast<Index>(first->charlm.size()) / first->size() : 0;
+  batch.charlm_dim = D;
+  batch.charlm.assign(n * static_cast<std::size_t>(D), real(0));
   batch.position_form.assign(n, -1);
   batch.tags.assign(static_cast<std::size_t>(T * B), -1);
   if (context)
@@ -62,6 +65,11 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
       batch.casing[at] = s.casing[k];
       for (int j = 0; j < K; ++j) batch.lexicon[static_cast<std::size_t>(j) * n + at] =
           s.lexicon[k * static_cast<std::size_t>(K) + static_cast<std::size_t>(j)];
+      if (D > 0) {
+        MEDNER_CHECK(s.charlm.size() == static_cast<std::size_t>(D * s.size()), "a sentence without its char LM features");
+        std::copy_n(s.charlm.begin() + static_cast<std::ptrdiff_t>(k * static_cast<std::size_t>(D)), D,
+                    batch.charlm.begin() + static_cast<std::ptrdiff_t>(at * static_cast<std::size_t>(D)));
+      }
       int& slot = seen[static_cast<std::size_t>(s.forms[k])];
       if (slot < 0) {
         slot = static_cast<int>(batch.form_ids.size());

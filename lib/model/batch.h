@@ -2,6 +2,8 @@
 // token t of sentence b is position t*B + b).
 #pragma once
 
+#include "core/tensor.h"
+
 #include <vector>
 
 namespace medner {
@@ -14,6 +16,9 @@ struct EncodedSentence {
   // Lexicon feature ids (data/lexicon.h), token-major: token t, type k at t * K + k; empty
   // without a lexicon.
   std::vector<int> lexicon;
+  // Contextual embeddings from the character language model (pretrain/char_lm.h): token t's
+  // D values at t * D; empty without one.
+  std::vector<real> charlm;
   // The tokens to tag are [target_begin, target_begin + targets()); with document context
   // (train/context.h) the others are neighbouring sentences the encoder reads but nothing scores.
   int target_begin = 0;
@@ -47,6 +52,9 @@ struct Batch {
   // "none" id. Empty without a lexicon.
   int lexicon_types = 0;
   std::vector<int> lexicon;
+  // Character language model embeddings, D x input_T*B (column = position; padding 0).
+  Index charlm_dim = 0;
+  std::vector<real> charlm;
   // For each target position t*B + b, its input position; empty when no sentence has context.
   std::vector<int> target_position;
   // Distinct forms of the batch for the char encoder, longest first (so the char LSTM's live

@@ -28,6 +28,7 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
       w.casing.insert(w.casing.end(), s.casing.begin(), s.casing.end());
       w.forms.insert(w.forms.end(), s.forms.begin(), s.forms.end());
       w.lexicon.insert(w.lexicon.end(), s.lexicon.begin(), s.lexicon.end());
+      w.charlm.insert(w.charlm.end(), s.charlm.begin(), s.charlm.end());
     }
     w.target_length = centre.size();
     w.tags = centre.tags;

@@ -4,6 +4,8 @@
 #include "data/utf8.h"
 #include "model/ner_network.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -91,6 +93,8 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
   d.forms.offsets.push_back(0);
   d.word_counts.assign(static_cast<std::size_t>(vocab.words.size()), 0);
   d.sentences.reserve(token_lists.size());
+  // The tokens as the character language model reads them: cut as for the other features.
+  std::vector<std::vector<std::string>> lm_input(vocab.charlm ? token_lists.size() : 0);
   std::string cut;
   for (std::size_t i = 0; i < token_lists.size(); ++i) {
     const auto& toks = *token_lists[i];
@@ -114,6 +118,10 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
       e.forms.push_back(it->second);
     }
     if (vocab.lexicon) vocab.lexicon->append_features(toks, e.lexicon);
+    if (vocab.charlm) {
+      std::vector<std::string>& cut_tokens = lm_input[i];
+      for (const std::string& raw : toks) cut_tokens.push_back(model_form(raw, cut));
+    }
     if (!tagged.empty()) {
       const Sentence& s = *tagged[i];
       std::vector<std::string> tags = convert_tags(s.tags, from, vocab.scheme);
@@ -127,6 +135,11 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     }
     d.tokens += static_cast<long>(toks.size());
     d.sentences.push_back(std::move(e));
+  }
+  if (vocab.charlm) {
+    std::vector<std::vector<real>> features =
+        vocab.charlm->embed(lm_input, vocab.charlm_threads > 0 ? vocab.charlm_threads : omp_get_max_threads());
+    for (std::size_t i = 0; i < d.sentences.size(); ++i) d.sentences[i].charlm = std::move(features[i]);
   }
   return d;
 }

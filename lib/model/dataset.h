@@ -9,6 +9,7 @@
 #include "data/tag_scheme.h"
 #include "data/vocab.h"
 #include "data/word_features.h"
+#include "pretrain/char_lm.h"
 
 #include <cstddef>
 #include <memory>
@@ -49,6 +50,13 @@ struct Vocabularies {
   // made once, since every saved model and checkpoint writes it (model/trained_model.h).
   std::shared_ptr<const Lexicon> lexicon;
   std::shared_ptr<const std::string> lexicon_blob;
+  // A character language model whose states are token features (pretrain/char_lm.h); null
+  // without --charlm. charlm_blob: its bytes as the model file stores them. charlm_threads: the
+  // threads that compute the features when sentences are encoded (0: all cores; the features do
+  // not depend on it).
+  std::shared_ptr<const CharLm> charlm;
+  std::shared_ptr<const std::string> charlm_blob;
+  int charlm_threads = 0;
   TagScheme scheme = TagScheme::IOBES;
 };
 

@@ -28,6 +28,7 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
     chars_ = CharEncoder(store_, "chars", config.char_encoder, config.chars, init);
     in += chars_.output_dim();
   }
+  in += config.charlm_dim;
   bilstm_ = BiLstm(store_, "bilstm", in, config.hidden, config.layers, init);
   auto add_head = [&](const std::string& suffix, const std::vector<std::string>& tags) {
     MEDNER_CHECK(!tags.empty(), "head '{}' has no tags", suffix);
@@ -72,6 +73,13 @@ NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool trai
     const Index forms = static_cast<Index>(batch.form_offsets.size()) - 1;
     NodeId per_form = chars_(tape, store_, batch.form_chars.data(), batch.form_offsets.data(), forms);
     parts.push_back(gather_columns(tape, per_form, batch.position_form.data(), N));  // padding -> 0
+  }
+  if (config_.charlm_dim > 0) {
+    MEDNER_CHECK(batch.charlm_dim == config_.charlm_dim, "batch has {} char LM values per token, the network {}",
+                 batch.charlm_dim, config_.charlm_dim);
+    const NodeId lm = tape.constant(config_.charlm_dim, N);
+    std::copy_n(batch.charlm.data(), config_.charlm_dim * N, tape.value(lm).data());
+    parts.push_back(lm);
   }
   const int n = static_cast<int>(parts.size());
   NodeId x = n == 1 ? parts[0] : concat_rows(tape, parts.data(), n);

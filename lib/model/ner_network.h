@@ -1,4 +1,5 @@
-// The tagger network: [word embedding; casing embedding; lexicon features; char encoder] -> dropout -> BiLSTM
+// The tagger network: [word embedding; casing embedding; lexicon features; char encoder; char LM
+// states (fixed inputs: the language model is not trained with the tagger)] -> dropout -> BiLSTM
 // (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns its ParamStore.
 //
 // Several heads (multi-corpus training, issue 18): the layers up to the BiLSTM are shared, and
@@ -39,6 +40,7 @@ struct HeadConfig {
 struct NetworkConfig : ModelOptions {
   Index words = 0, chars = 0;     // vocabulary sizes
   int lexicon_types = 0;          // types of the model's lexicon (data/lexicon.h); 0: none
+  Index charlm_dim = 0;           // size of the char LM embeddings (pretrain/char_lm.h); 0: none
   std::vector<std::string> tags;  // labels of head 0, internal scheme
   std::vector<HeadConfig> extra_heads;  // heads 1, 2, ...
 };

@@ -133,7 +133,7 @@ HeadTaggers head_taggers(const TrainedModel& model, const TagOptions& o) {
   } else {
     t.names = {""};
     t.owned.push_back(
-        std::make_unique<Predictor>(*model.net, model.vocab, o.threads, o.head.empty() ? 0 : find_head(model, o.head)));
+        std::make_unique<Predictor>(*model.net, model.vocab, o.threads, find_head(model, o.head)));
   }
   for (const auto& p : t.owned) t.predictors.push_back(p.get());
   return t;

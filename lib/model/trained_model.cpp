@@ -18,6 +18,8 @@ namespace {
 // ../shared/lexicons together are about 12 MB of such text; a corrupted blob may not claim more.
 const char* const kLexiconBlob = "lexicon";
 constexpr std::size_t kMaxLexiconBytes = std::size_t{1} << 30;
+// The character language model's file (pretrain/char_lm.h), as medner-pretrain wrote it.
+const char* const kCharLmBlob = "charlm";
 
 // A lower bound on the parameter values of the network `c` builds over `v`: each term is a
 // parameter it certainly has (embedding tables, recurrent weights, output layer, transitions).
@@ -79,6 +81,7 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
   n.words = vocab.words.size();
   n.chars = vocab.chars.size();
   n.lexicon_types = vocab.lexicon ? vocab.lexicon->types() : 0;
+  n.charlm_dim = vocab.charlm ? vocab.charlm->embedding_dim() : 0;
   n.tags = vocab.tags.entries();
   for (const Vocabularies::Head& h : vocab.extra_heads) n.extra_heads.push_back({h.name, h.tags.entries()});
   n.tag_scheme = vocab.scheme;
@@ -88,6 +91,11 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
 void set_lexicon(Vocabularies& vocab, std::shared_ptr<const Lexicon> lexicon) {
   vocab.lexicon_blob = lexicon ? std::make_shared<const std::string>(zlib_compress(lexicon->serialized())) : nullptr;
   vocab.lexicon = std::move(lexicon);
+}
+
+void set_charlm(Vocabularies& vocab, std::string bytes, const std::string& path) {
+  vocab.charlm = char_lm_from_bytes(bytes, path);
+  vocab.charlm_blob = std::make_shared<const std::string>(std::move(bytes));
 }
 
 ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, const NerNetwork& net,
@@ -103,6 +111,10 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
   if (vocab.lexicon) {
     MEDNER_CHECK(vocab.lexicon_blob != nullptr, "a lexicon without its blob (set_lexicon)");
     put_blob(mf, kLexiconBlob, *vocab.lexicon_blob);
+  }
+  if (vocab.charlm) {
+    MEDNER_CHECK(vocab.charlm_blob != nullptr, "a char LM without its blob (set_charlm)");
+    put_blob(mf, kCharLmBlob, *vocab.charlm_blob);
   }
   store_params(net.params(), mf);
   return mf;
@@ -147,6 +159,8 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
         std::make_shared<const Lexicon>(deserialize_lexicon(zlib_decompress(*blob, what, kMaxLexiconBytes), what));
     m.vocab.lexicon_blob = std::make_shared<const std::string>(*blob);
   }
+  if (const std::string* blob = find_blob(mf, kCharLmBlob))
+    set_charlm(m.vocab, *blob, fmt::format("{}: blob '{}'", path, kCharLmBlob));
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))
@@ -177,11 +191,13 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   return m;
 }
 
-TrainedModel load_trained_model(const std::string& model) {
+TrainedModel load_trained_model(const std::string& model, int threads) {
   const std::string path = resolve_model_path(model);
   ModelFile mf = load_model_file(path);
   model_require_kind(mf, "model", path);
-  return from_model_file(mf, path);
+  TrainedModel m = from_model_file(mf, path);
+  m.vocab.charlm_threads = threads;
+  return m;
 }
 
 bool valid_head_name(const std::string& name) {
@@ -199,6 +215,7 @@ std::vector<std::string> head_names(const ConfigMap& config, const Vocabularies&
 }
 
 int find_head(const TrainedModel& model, const std::string& name) {
+  if (name.empty()) return 0;  // --head not given: the first
   const std::vector<std::string> names = head_names(model.config, model.vocab);
   for (std::size_t h = 0; h < names.size(); ++h)
     if (names[h] == name) return static_cast<int>(h);

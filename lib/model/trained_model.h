@@ -22,6 +22,9 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
 
 // Sets vocab.lexicon and vocab.lexicon_blob (the lexicon's compressed serialized form).
 void set_lexicon(Vocabularies& vocab, std::shared_ptr<const Lexicon> lexicon);
+// Sets vocab.charlm from the bytes of a character language model file (`path` in errors) and
+// vocab.charlm_blob to those bytes.
+void set_charlm(Vocabularies& vocab, std::string bytes, const std::string& path);
 
 struct TrainedModel {
   ConfigMap config;      // as stored: the model's options and the trainer's
@@ -38,7 +41,8 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
 // problem is an InputError naming the path.
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path);
 // kind "model"; `model` is a path or a shipped model's name (model/shipped_models.h).
-TrainedModel load_trained_model(const std::string& model);
+// threads: those that compute a character language model's features when it tags (0: all cores).
+TrainedModel load_trained_model(const std::string& model, int threads = 0);
 
 // Heads (model/ner_network.h). A head's name is what --head and output formats spell: letters,
 // digits, '-' and '_', at most 64. Head 0's is the trainer's stored option head-name ("main" in a
@@ -47,8 +51,8 @@ constexpr const char* kHeadNameKey = "head-name";
 constexpr const char* kDefaultHeadName = "main";
 bool valid_head_name(const std::string& name);
 std::vector<std::string> head_names(const ConfigMap& config, const Vocabularies& vocab);
-// The index of the head called `name`; an InputError "--head: the model has no head 'x'; its
-// heads are a, b" otherwise.
+// The index of the head called `name` ("": the first, what --head means when it is not given); an
+// InputError "--head: the model has no head 'x'; its heads are a, b" otherwise.
 int find_head(const TrainedModel& model, const std::string& name);
 
 }  // namespace medner

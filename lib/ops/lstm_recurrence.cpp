@@ -52,12 +52,17 @@ struct LstmState {
   NodeId y = -1, input = -1, W_h = -1, W_x = -1, bias = -1;
   PackedGemm step_gemm;        // W_h, packed once for the per-step products (B >= kMinColumns)
   real* gemm_scratch = nullptr;
+  const real* h0 = nullptr;    // carried initial state (H x B each), or null: zeros
+  const real* c0 = nullptr;
 
   real* gate_block(Index t, Index col) const { return gates + (full ? t * B + col : col) * 4 * H; }
-  real* cell(Index t, Index col) const {  // c_t of column col; null for t < 0 (c_{-1} = 0)
-    if (t < 0) return nullptr;
+  const real* initial_cell(Index col) const { return c0 == nullptr ? nullptr : c0 + col * H; }
+  real* cell(Index t, Index col) const {  // c_t of column col (t >= 0)
+    MEDNER_CHECK(t >= 0, "lstm: cell of step {}", t);
     return save ? cells + (t * B + col) * H : cells + ((t % 2) * B + col) * H;
   }
+  // c_{t-1} of column col; at t = 0 the carried c (null: c_{-1} = 0).
+  const real* prev_cell(Index t, Index col) const { return t == 0 ? initial_cell(col) : cell(t - 1, col); }
   real* tanh_cell(Index t, Index col) const { return cells + H * T * B + (t * B + col) * H; }
 };
 
@@ -114,16 +119,17 @@ void run_forward(Tape& tape, LstmState& s, const real* X, Index x_cols, const Ma
           std::copy_n(X + col * 4 * H, 4 * H, a + j * 4 * H);
         }
       }
-      if (t > 0 && packed) {
-        s.step_gemm.multiply_add(Hs.data() + ((t - 1) * B + r.lo) * H, H, n, a, 4 * H, s.gemm_scratch);
-      } else if (t > 0) {
-        MatrixMap(a, 4 * H, n).noalias() += Wh * Hs.middleCols((t - 1) * B + r.lo, n);
+      const real* h_prev = t > 0 ? Hs.data() + ((t - 1) * B + r.lo) * H : s.h0 == nullptr ? nullptr : s.h0 + r.lo * H;
+      if (h_prev != nullptr && packed) {
+        s.step_gemm.multiply_add(h_prev, H, n, a, 4 * H, s.gemm_scratch);
+      } else if (h_prev != nullptr) {
+        MatrixMap(a, 4 * H, n).noalias() += Wh * ConstMatrixMap(h_prev, H, n);
       }
       real* h = Hs.data() + (t * B + r.lo) * H;
       if (s.save)
-        lstm_cell_forward<true>(H, n, a, s.cell(t - 1, r.lo), s.cell(t, r.lo), s.tanh_cell(t, r.lo), h);
+        lstm_cell_forward<true>(H, n, a, s.prev_cell(t, r.lo), s.cell(t, r.lo), s.tanh_cell(t, r.lo), h);
       else
-        lstm_cell_forward<false>(H, n, a, s.cell(t - 1, r.lo), s.cell(t, r.lo), nullptr, h);
+        lstm_cell_forward<false>(H, n, a, s.prev_cell(t, r.lo), s.cell(t, r.lo), nullptr, h);
     }
     // Past its end a sequence holds its last state: h_t = h_{t-1} (0 at t = 0).
     for (Index b = 0; b < B; ++b) {
@@ -160,7 +166,7 @@ void run_backward(Tape& tape, const LstmState& s) {
     da.rightCols(B - r.hi).setZero();
     if (n == 0) continue;
     real* a = s.gate_block(t, r.lo);  // gates in, da out
-    lstm_cell_backward(H, n, a, s.cell(t - 1, r.lo), s.tanh_cell(t, r.lo), dh.data() + r.lo * H,
+    lstm_cell_backward(H, n, a, s.prev_cell(t, r.lo), s.tanh_cell(t, r.lo), dh.data() + r.lo * H,
                        dc.data() + r.lo * H, a);
     if (!r.dense)
       for (Index b = r.lo; b < r.hi; ++b)
@@ -181,9 +187,34 @@ void run_backward(Tape& tape, const LstmState& s) {
       for (Index b = r.lo; b < r.hi; ++b)
         if (t < s.lengths[b]) dh.col(b) = next.col(b - r.lo);
   }
-  // dW_h = sum_t da_t h_{t-1}^T, one GEMM over all steps.
+  // dW_h = sum_t da_t h_{t-1}^T, one GEMM over all steps (h_{-1}: the carried h, if any).
   if (tape.needs_grad(s.W_h) && T > 1)
     tape.grad(s.W_h).noalias() += dA.rightCols((T - 1) * B) * tape.value(s.y).leftCols((T - 1) * B).transpose();
+  if (tape.needs_grad(s.W_h) && T > 0 && s.h0 != nullptr)
+    tape.grad(s.W_h).noalias() += dA.leftCols(B) * ConstMatrixMap(s.h0, H, B).transpose();
+}
+
+// Starts s from the carry (copies, since the carry is overwritten before backward runs).
+void load_carry(Tape& tape, LstmState& s, const LstmCarry& carry) {
+  const Index H = s.H, B = s.B;
+  for (Index b = 0; b < B; ++b)
+    MEDNER_CHECK(s.lengths[b] == s.T, "lstm: with a carried state every sequence runs all {} steps", s.T);
+  if (carry.h.size() == 0) return;
+  MEDNER_CHECK(carry.h.rows() == H && carry.h.cols() == B && carry.c.rows() == H && carry.c.cols() == B,
+               "lstm: carried state is {}x{}, expected {}x{}", carry.h.rows(), carry.h.cols(), H, B);
+  real* h0 = tape.scratch<real>(static_cast<std::size_t>(2 * H * B));
+  std::copy_n(carry.h.data(), H * B, h0);
+  std::copy_n(carry.c.data(), H * B, h0 + H * B);
+  s.h0 = h0;
+  s.c0 = h0 + H * B;
+}
+
+// The last state of each sequence into the carry: h_{T-1}, c_{T-1} (the initial state if T = 0).
+void store_carry(Tape& tape, const LstmState& s, LstmCarry& carry) {
+  const Index H = s.H, B = s.B, T = s.T;
+  if (T == 0) return;
+  carry.h = tape.value(s.y).middleCols((T - 1) * B, B);
+  carry.c = ConstMatrixMap(s.cell(T - 1, 0), H, B);
 }
 
 }  // namespace
@@ -207,7 +238,7 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
 }
 
 NodeId lstm_recurrence_gather(Tape& tape, NodeId table, NodeId W_h, Index T, Index batch, const int* lengths,
-                              const int* ids) {
+                              const int* ids, LstmCarry* carry) {
   const Shape st = tape.shape(table), sw = tape.shape(W_h);
   const Index H = sw.cols, B = batch;
   check_shape(sw.rows == 4 * H && st.rows == 4 * H && B > 0 && T >= 0 && ids != nullptr,
@@ -215,7 +246,9 @@ NodeId lstm_recurrence_gather(Tape& tape, NodeId table, NodeId W_h, Index T, Ind
   const NodeId y = tape.add_node("lstm_recurrence_gather", H, T * B, {table, W_h});
   LstmState* s = new_state(tape, H, T, B, lengths, ids, tape.needs_grad(y), false);
   s->y = y, s->input = table, s->W_h = W_h;
+  if (carry != nullptr) load_carry(tape, *s, *carry);
   run_forward(tape, *s, tape.value(table).data(), st.cols, tape.value(W_h), tape.value(y));
+  if (carry != nullptr) store_carry(tape, *s, *carry);
   if (!s->save) return y;
   tape.set_backward(y, [s](Tape& t) {
     run_backward(t, *s);

@@ -17,6 +17,15 @@
 
 namespace medner {
 
+// A state carried from one call to the next, for truncated backpropagation through time over a
+// long sequence cut into pieces (pretrain/char_lm.h): h and c, H x B each (empty: start from 0).
+// An op given a carry starts from it and, after its forward pass, leaves the last state of each
+// sequence in it. No gradient flows into the carried state (that is the truncation), and every
+// sequence must run the whole T steps.
+struct LstmCarry {
+  Matrix h, c;
+};
+
 // xproj: 4H x (T*B), W_h: 4H x H, lengths: B ints (copied) -> h: H x (T*B).
 NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const int* lengths);
 
@@ -24,7 +33,7 @@ NodeId lstm_recurrence(Tape& tape, NodeId xproj, NodeId W_h, Index batch, const 
 // ids[t*B + b] of table (4H x V), gathered as the step loads it (the backward scatter-adds), so
 // no 4H x (T*B) node is built. ids: T*B ints (copied; entries past a sequence's end are not read).
 NodeId lstm_recurrence_gather(Tape& tape, NodeId table, NodeId W_h, Index T, Index batch, const int* lengths,
-                              const int* ids);
+                              const int* ids, LstmCarry* carry = nullptr);
 
 // The whole layer, xproj = W_x x + b computed straight into the gate buffer: no 4H x (T*B) node,
 // copy or gradient buffer for it. x: D x (T*B), W_x: 4H x D, b: 4H x 1, W_h: 4H x H -> H x (T*B).

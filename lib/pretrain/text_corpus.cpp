@@ -87,6 +87,15 @@ TextCorpus text_corpus_from(const std::string& text, const std::string& name, in
   return c;
 }
 
+void for_each_text_line(const std::string& text, const std::string& name,
+                        const std::function<void(std::string_view)>& f) {
+  for_each_line(text, name, f);
+}
+
+void for_each_text_token(std::string_view line, const std::function<void(std::string_view)>& f) {
+  for_each_token(line, f);
+}
+
 TextCorpus read_text_corpus(const std::string& path, int min_count) {
   return text_corpus_from(read_file(path), path, min_count);
 }

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -26,5 +28,10 @@ struct TextCorpus {
 TextCorpus read_text_corpus(const std::string& path, int min_count);
 // The same on the text itself (`name` in messages).
 TextCorpus text_corpus_from(const std::string& text, const std::string& name, int min_count);
+
+// Calls f on each line of `text`, after checking that it is UTF-8 without NUL bytes (the
+// InputErrors above); and f on each whitespace-separated token of a line.
+void for_each_text_line(const std::string& text, const std::string& name, const std::function<void(std::string_view)>& f);
+void for_each_text_token(std::string_view line, const std::function<void(std::string_view)>& f);
 
 }  // namespace medner

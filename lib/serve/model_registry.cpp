@@ -35,7 +35,7 @@ std::vector<std::pair<std::string, std::string>> parse_model_specs(const std::ve
 
 ModelRegistry::ModelRegistry(const std::vector<std::pair<std::string, std::string>>& specs, int tag_threads,
                              const AbbreviationOptions& abbreviations) {
-  for (const auto& [name, path] : specs) add(name, path, load_trained_model(path), tag_threads, abbreviations);
+  for (const auto& [name, path] : specs) add(name, path, load_trained_model(path, 1), tag_threads, abbreviations);  // one thread per worker
 }
 
 void ModelRegistry::add(const std::string& name, const std::string& path, TrainedModel model, int tag_threads,

@@ -53,6 +53,9 @@ OptionTable<T> make_train_options() {
                      "typed lexicons, name<TAB>type[<TAB>id] per line (data/lexicons/); several as A,B: each "
                      "token gets its longest match per type as a feature, and the "
                      "model file keeps the names"),
+      text_option<T>("charlm", OptionKind::Path, &T::charlm, "",
+                     "a character language model (medner-pretrain charlm): its states at each token's boundaries "
+                     "are token features, fixed during training; the model file keeps it"),
   };
   auto append = [&t](OptionTable<T> part) { t.insert(t.end(), part.begin(), part.end()); };
   append(model_part("word-dim", "normalize-digits"));

@@ -36,7 +36,8 @@ nlohmann::json counts_card(const ChunkCounts& c) {
 
 nlohmann::json data_card(const std::string& train_list, const Corpus& train, const std::string& dev_path,
                          const Corpus& dev, const std::string& test_path, const Corpus& test,
-                         const std::string& embeddings, const std::string& lexicon_list) {
+                         const std::string& embeddings, const std::string& lexicon_list,
+                         const std::string& charlm) {
   nlohmann::json files = nlohmann::json::array();
   for (const std::string& f : split_file_list(train_list)) files.push_back(file_entry("train", f));
   files.push_back(file_entry("dev", dev_path));
@@ -49,6 +50,7 @@ nlohmann::json data_card(const std::string& train_list, const Corpus& train, con
     for (const std::string& f : split_file_list(embeddings)) files.push_back(file_entry("embeddings", f));
   if (!lexicon_list.empty())
     for (const std::string& f : split_file_list(lexicon_list)) files.push_back(file_entry("lexicon", f));
+  if (!charlm.empty()) files.push_back(file_entry("charlm", charlm));
   return {{"medner_version", kVersion}, {"data", files}, {"corpora", corpora}};
 }
 

@@ -14,11 +14,12 @@ namespace medner {
 
 // The card's "data" and "corpora" of a run on these --train (A,B for several), --dev and --test
 // ("" for none) files, read as `train`, `dev` and `test`; "medner_version" too. The --embeddings
-// files and the --lexicon files ("" for none) are listed in "data" with roles "embeddings" and
-// "lexicon".
+// files, the --lexicon files and the --charlm file ("" for none) are listed in "data" with roles
+// "embeddings", "lexicon" and "charlm".
 nlohmann::json data_card(const std::string& train_list, const Corpus& train, const std::string& dev_path,
                          const Corpus& dev, const std::string& test_path, const Corpus& test,
-                         const std::string& embeddings = "", const std::string& lexicon_list = "");
+                         const std::string& embeddings = "", const std::string& lexicon_list = "",
+                         const std::string& charlm = "");
 
 // P/R/F1 and counts, overall and per type ("types").
 nlohmann::json scores_card(const EvalReport& report);

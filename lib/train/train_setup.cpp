@@ -7,6 +7,7 @@
 #include "data/lexicon.h"
 #include "data/tag_scheme.h"
 #include "dist/agreement.h"
+#include "io/atomic_file.h"
 #include "io/file_identity.h"
 #include "model/context.h"
 #include "model/trained_model.h"
@@ -106,6 +107,7 @@ void TrainingRun::claim_paths() {
       inputs.push_back({"--aux", *f});
   if (!config_.embeddings.empty())
     for (const std::string& f : split_file_list(config_.embeddings)) inputs.push_back({"--embeddings", f});
+  if (!config_.charlm.empty()) inputs.push_back({"--charlm", config_.charlm});
   const std::string checkpoint_option = config_.checkpoint.empty() ? "the checkpoint" : "--checkpoint";
   require_distinct_files(inputs, {{"--model", config_.model}, {checkpoint_option, checkpoint_}, {"--log", config_.log}});
   if (!root_) return;
@@ -129,7 +131,7 @@ void TrainingRun::read_data() {
   if (!root_) return;
   const Head& first = heads_[0];
   card_ = data_card(config_.train, first.train, config_.dev, first.dev, config_.test, first.test, config_.embeddings,
-                    config_.lexicons);
+                    config_.lexicons, config_.charlm);
   // The other corpora: each head's files and counts under its name.
   for (std::size_t h = 1; h < heads_.size(); ++h) {
     const Head& head = heads_[h];
@@ -167,6 +169,7 @@ void TrainingRun::resume_network(const ModelFile& checkpoint) {
                                  "with the same corpora",
                                  checkpoint_, join_names(then, ","), join_names(now, ",")));
   vocab_ = std::move(m.vocab);
+  vocab_.charlm_threads = threads_;
   net_ = std::move(m.net);
   have_checkpoint_ = true;
   log_ << fmt::format("resuming from {}\n", checkpoint_);
@@ -219,6 +222,12 @@ void TrainingRun::build_network() {
                         fmt::join(lexicon->type_names(), ", "));
     set_lexicon(vocab_, std::move(lexicon));
   }
+  if (!config_.charlm.empty()) {
+    set_charlm(vocab_, read_file(config_.charlm), config_.charlm);
+    log_ << fmt::format("charlm: {} ({} characters, {} values per token)\n", config_.charlm,
+                        vocab_.charlm->chars().size(), vocab_.charlm->embedding_dim());
+  }
+  vocab_.charlm_threads = threads_;
   Rng init(config_.seed);
   net_ = std::make_unique<NerNetwork>(network_config(config_.net, vocab_), init);
   if (pretrained) {

@@ -25,13 +25,7 @@ awk -v RS= 'NR <= 40' data/ncbi-disease/train.tsv >"$dir/train.tsv"
 check "medner-train reads the .vec ($(tail -c 200 "$dir/t.err"))" "[ $? -eq 0 ]"
 
 # Bad input: exit 1, one error line naming the file and line, no output written.
-bad() {  # NAME WANT-PREFIX
-  "$P" vectors --input "$dir/$1" --output "$dir/out" "${opts[@]}" >/dev/null 2>"$dir/err"
-  local rc=$?
-  check "$1: exit 1 (got $rc)" "[ $rc -eq 1 ]"
-  check "$1: '$(tail -c 200 "$dir/err")'" "grep -qF -- '$2' '$dir/err'"
-  check "$1: no output" "! ls '$dir' | grep -q '^out'"
-}
+bad() { refuses "$1" "$2" out "$P" vectors --input "$dir/$1" --output "$dir/out" "${opts[@]}"; }  # NAME WANT
 : >"$dir/empty.txt"
 bad empty.txt "error: $dir/empty.txt:1: no words (the file is empty)"
 printf 'Colon cancer .\n' | gzip >"$dir/text.gz"

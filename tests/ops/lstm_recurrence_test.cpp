@@ -1,6 +1,7 @@
 // The fused LSTM recurrence: finite differences, and the same function built from primitive ops
 // (values and gradients must agree).
 #include "common/gradcheck.h"
+#include "core/error.h"
 #include "ops/concat_slice.h"
 #include "ops/elementwise.h"
 #include "ops/linalg.h"
@@ -244,6 +245,56 @@ TEST_CASE("lstm_recurrence_gather: equals gather_columns then lstm_recurrence; f
   Tape t3, t4;
   CHECK(t3.value(lstm_recurrence_gather(t3, t3.constant(table), t3.constant(wh), T, B, unsorted, ids_u)) ==
         t4.value(lstm_recurrence(t4, gather_columns(t4, t4.constant(table), gather_u, T * B), t4.constant(wh), B, unsorted)));
+}
+
+TEST_CASE("lstm_recurrence_gather: a sequence run in pieces with a carried state equals one run") {
+  const Index H = 3, V = 4, B = 2;
+  // Two sequences of 7 ids, time-major; pieces of 3, 3 and 1 steps.
+  const int ids[14] = {0, 3, 1, 2, 2, 2, 3, 0, 1, 1, 0, 3, 2, 1};
+  const int l7[2] = {7, 7}, l3[2] = {3, 3}, l1[2] = {1, 1};
+  const Matrix table = random_matrix(4 * H, V, 71), wh = random_matrix(4 * H, H, 72);
+  Tape whole;
+  const Matrix all = whole.value(lstm_recurrence_gather(whole, whole.constant(table), whole.constant(wh), 7, B, l7, ids));
+  LstmCarry carry;
+  Matrix pieces(H, 7 * B);
+  const Index starts[3] = {0, 3, 6}, steps[3] = {3, 3, 1};
+  for (int k = 0; k < 3; ++k) {
+    Tape t;  // a training tape for the middle piece: its values must not differ
+    const NodeId tb = k == 1 ? t.variable(table) : t.constant(table);
+    const NodeId y = lstm_recurrence_gather(t, tb, t.constant(wh), steps[k], B, k == 2 ? l1 : l3,
+                                            ids + starts[k] * B, &carry);
+    pieces.middleCols(starts[k] * B, steps[k] * B) = t.value(y);
+    CHECK(carry.h == t.value(y).rightCols(B));
+  }
+  CHECK(pieces.isApprox(all, real(1e-6)));
+  // A carry needs every sequence to run the whole piece.
+  const int short_lengths[2] = {3, 2};
+  Tape bad;
+  CHECK_THROWS_AS(lstm_recurrence_gather(bad, bad.constant(table), bad.constant(wh), 3, B, short_lengths, ids, &carry),
+                  InternalError);
+}
+
+TEST_CASE("lstm_recurrence_gather: full Jacobian from a carried state (the carry gets no gradient)") {
+  const Index H = 2, V = 3, T = 3, B = 2;
+  const int lengths[2] = {3, 3};
+  const int ids[6] = {2, 0, 1, 1, 0, 2};
+  LstmCarry start;
+  start.h = random_matrix(H, B, 81, -0.8, 0.8);
+  start.c = random_matrix(H, B, 82, -1.5, 1.5);
+  auto r = grad_check({random_matrix(4 * H, V, 83), random_matrix(4 * H, H, 84, -0.5, 0.5)},
+                      [&](Tape& t, const std::vector<NodeId>& in) {
+                        LstmCarry c = start;  // the op overwrites it: each evaluation starts afresh
+                        return lstm_recurrence_gather(t, in[0], in[1], T, B, lengths, ids, &c);
+                      });
+  INFO(r.worst);
+  CHECK(r.ok);
+  // The carried state changes the result (so the check above covers it).
+  Tape a, b;
+  const Matrix table = random_matrix(4 * H, V, 83), wh = random_matrix(4 * H, H, 84, -0.5, 0.5);
+  LstmCarry c = start;
+  CHECK_FALSE(a.value(lstm_recurrence_gather(a, a.constant(table), a.constant(wh), T, B, lengths, ids, &c))
+                  .isApprox(b.value(lstm_recurrence_gather(b, b.constant(table), b.constant(wh), T, B, lengths, ids)),
+                            real(1e-3)));
 }
 
 TEST_CASE("lstm cell: float tanh and sigmoid approximations are within 3e-7 (FMA) or 5e-7 of the exact functions") {

@@ -9,6 +9,18 @@ trap 'rm -rf "$dir"' EXIT
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
 
+# `refuses NAME WANT OUT command...`: the command must refuse bad input with exit 1, an error
+# containing WANT, and no file in $dir whose name begins with OUT.
+refuses() {
+  local name=$1 want=$2 out=$3
+  shift 3
+  "$@" >/dev/null 2>"$dir/err"
+  local rc=$?
+  check "$name: exit 1 (got $rc)" "[ $rc -eq 1 ]"
+  check "$name: '$(tail -c 200 "$dir/err")'" "grep -qF -- '$want' '$dir/err'"
+  check "$name: no output" "! ls '$dir' | grep -q '^$out'"
+}
+
 # A tiny model that overfits the first 60 sentences of NCBI-disease's training file
 # ($dir/train.tsv) into $dir/m.bin, in a few seconds; the test stops if training fails.
 train_tiny_model() {
