@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "io/checksum.h"
+#include "model/spare_vectors.h"
 #include "model/trained_model.h"
 
 #include <fmt/format.h>
@@ -107,6 +108,8 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
     if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
   const std::string weights = fmt::format("{:08x}", weights_crc32(mf));
   const auto heads = heads_of(mf, path);
+  const std::size_t words = get_vocabulary(mf, "words", path).size();
+  const long spare = spare_vector_count(mf, path);
 
   if (json) {
     nlohmann::json config = nlohmann::json::object();
@@ -114,6 +117,8 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
     nlohmann::json out{{"path", path},
                        {"parameters", static_cast<long>(values)},
                        {"weights_crc32", weights},
+                       {"words", words},
+                       {"spare_words", spare},
                        {"types", std::vector<std::string>(types.begin(), types.end())},
                        {"tags", tags},
                        {"heads", nlohmann::json::array()},
@@ -127,6 +132,11 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
   out << fmt::format("model            {}\n", path);
   out << fmt::format("medner version   {}\n", text_of(card, "medner_version"));
   out << fmt::format("parameters       {:.0f} (weights CRC-32 {})\n", values, weights);
+  if (spare > 0)
+    out << fmt::format("vocabulary       {} words, and {} more with kept vectors (--keep-vectors) when tagging\n",
+                       words, spare);
+  else
+    out << fmt::format("vocabulary       {} words\n", words);
   std::string type_list;
   for (const std::string& t : types) type_list += (type_list.empty() ? "" : ", ") + t;
   out << fmt::format("types            {} ({} tags)\n", type_list.empty() ? "none" : type_list, tags.size());

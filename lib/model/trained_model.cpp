@@ -5,6 +5,7 @@
 #include "io/compression.h"
 #include "model/model_card.h"
 #include "model/shipped_models.h"
+#include "model/spare_vectors.h"
 
 #include <new>
 #include <string_view>
@@ -116,6 +117,7 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
     MEDNER_CHECK(vocab.charlm_blob != nullptr, "a char LM without its blob (set_charlm)");
     put_blob(mf, kCharLmBlob, *vocab.charlm_blob);
   }
+  if (vocab.spare_vectors) put_blob(mf, kSpareVectorsBlob, *vocab.spare_vectors);
   store_params(net.params(), mf);
   return mf;
 }
@@ -161,6 +163,8 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   }
   if (const std::string* blob = find_blob(mf, kCharLmBlob))
     set_charlm(m.vocab, *blob, fmt::format("{}: blob '{}'", path, kCharLmBlob));
+  if (const std::string* blob = find_blob(mf, kSpareVectorsBlob))
+    m.vocab.spare_vectors = std::make_shared<const std::string>(*blob);
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))
@@ -195,6 +199,8 @@ TrainedModel load_trained_model(const std::string& model, int threads) {
   const std::string path = resolve_model_path(model);
   ModelFile mf = load_model_file(path);
   model_require_kind(mf, "model", path);
+  // A model tags with its spare vectors as vocabulary words; a checkpoint keeps them aside.
+  merge_spare_vectors(mf, path);
   TrainedModel m = from_model_file(mf, path);
   m.vocab.charlm_threads = threads;
   return m;

@@ -40,7 +40,8 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
 // Rebuilds the network from a model file or a checkpoint and loads its parameters; every
 // problem is an InputError naming the path.
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path);
-// kind "model"; `model` is a path or a shipped model's name (model/shipped_models.h).
+// kind "model"; `model` is a path or a shipped model's name (model/shipped_models.h). Its spare
+// vectors, if any, become vocabulary words (model/spare_vectors.h).
 // threads: those that compute a character language model's features when it tags (0: all cores).
 TrainedModel load_trained_model(const std::string& model, int threads = 0);
 

@@ -56,6 +56,9 @@ OptionTable<T> make_train_options() {
       text_option<T>("charlm", OptionKind::Path, &T::charlm, "",
                      "a character language model (medner-pretrain charlm): its states at each token's boundaries "
                      "are token features, fixed during training; the model file keeps it"),
+      bool_option<T>("keep-vectors", &T::keep_vectors, false,
+                     "keep the --embeddings vectors of words outside the vocabulary in the model file, so that "
+                     "such words of text tagged later get their vector instead of <unk> (training is unchanged)"),
   };
   auto append = [&t](OptionTable<T> part) { t.insert(t.end(), part.begin(), part.end()); };
   append(model_part("word-dim", "normalize-digits"));

@@ -17,6 +17,7 @@ struct TrainConfig {
   std::string train, dev, test, model, log, embeddings, checkpoint;
   std::string lexicons;  // lexicon files A,B (data/lexicon.h), stored in the model
   std::string charlm;    // a character language model file (pretrain/char_lm.h), stored in the model
+  bool keep_vectors = false;  // the model keeps the vectors of words outside its vocabulary (model/spare_vectors.h)
   std::string labels;  // label names of Hugging Face files with integer ner_tags (data/hf_json.h)
   std::string config_file;  // the --config file medner-train read, if any: an input, not an option
   // several corpora, one head each (train/head_corpora.h): the first head's name, the other

@@ -10,6 +10,7 @@
 #include "io/atomic_file.h"
 #include "io/file_identity.h"
 #include "model/context.h"
+#include "model/spare_vectors.h"
 #include "model/trained_model.h"
 #include "train/model_card_data.h"
 #include "train/training_run.h"
@@ -234,6 +235,12 @@ void TrainingRun::build_network() {
     int found = load_pretrained_vectors(*pretrained, vocab_, *net_, config_.embeddings);
     log_ << fmt::format("embeddings: {} of {} words have pretrained vectors ({}, {} dims)\n", found,
                         vocab_.words.size() - 2, pretrained->format, pretrained->dim);
+    if (config_.keep_vectors) {
+      const SpareVectors spare = spare_vectors(*pretrained, vocab_.words, vocab_.word_options);
+      vocab_.spare_vectors = std::make_shared<const std::string>(spare_vectors_bytes(spare));
+      log_ << fmt::format("embeddings: the vectors of {} more words kept in the model for tagging (--keep-vectors)\n",
+                          spare.words.size());
+    }
   }
 }
 
