@@ -13,7 +13,9 @@
 #include "pretrain/char_lm_training.h"
 #include "pretrain/skipgram.h"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -48,6 +50,8 @@ const medner::OptionTable<PretrainArgs>& pretrain_options() {
                             100000000),
       medner::int_option<A>("threads", sg(&SkipgramOptions::threads), 1, 1, "threads", medner::kMaxThreads),
       medner::int_option<A>("seed", sg(&SkipgramOptions::seed), 1, 0, "random seed"),
+      medner::bool_option<A>("resume", sg(&SkipgramOptions::resume), false,
+                             "continue from OUTPUT.ckpt (written at each epoch's end) if it exists"),
       medner::text_option<A>("vectors", OptionKind::Path, &A::vectors, "",
                              "with --neighbours: a PREFIX.bin written by medner-pretrain vectors"),
       medner::text_option<A>("neighbours", OptionKind::String, &A::neighbours, "",
@@ -71,20 +75,36 @@ int train(const PretrainArgs& a) {
   if (a.input.empty() || a.output.empty()) throw UsageError("--input and --output are required");
   if (a.sg.subwords.maxn > 0 && a.sg.subwords.minn > a.sg.subwords.maxn)
     throw UsageError("--minn must not exceed --maxn");
-  require_distinct_files({{"--input", a.input}}, {{"--output (.vec)", a.output + ".vec"}, {"--output (.bin)", a.output + ".bin"}});
+  SkipgramOptions o = a.sg;
+  o.checkpoint = a.output + ".ckpt";
+  require_distinct_files({{"--input", a.input}}, {{"--output (.vec)", a.output + ".vec"},
+                                                  {"--output (.bin)", a.output + ".bin"},
+                                                  {"--output (.ckpt)", o.checkpoint}});
   const auto start = std::chrono::steady_clock::now();
   const TextCorpus corpus = read_text_corpus(a.input, a.min_count);
   std::cerr << fmt::format("{}: {} sentences, {} tokens, {} words with at least {} occurrences\n", a.input,
                            corpus.sentences(), corpus.total_tokens, corpus.words.size(), a.min_count);
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const double read_s = seconds();
-  const SubwordVectors v = train_skipgram(corpus, a.sg, [&](const SkipgramProgress& p) {
-    if (!p.epoch_end) return;
+  ProgressBar bar(std::cerr, progress_wanted(ProgressMode::Auto, false), std::chrono::milliseconds(500));
+  const SubwordVectors v = train_skipgram(corpus, o, [&](const SkipgramProgress& p) {
+    const double words_per_s = static_cast<double>(p.done - p.resumed_at) / std::max(seconds() - read_s, 1e-9);
+    if (!p.epoch_end) {
+      const double part = static_cast<double>(p.done) / static_cast<double>(std::max<int64_t>(p.total, 1));
+      if (bar.due())
+        bar.draw(fmt::format("epoch {} {} {:.1f}%  loss {:.4f}  {:.0f} words/s", p.epoch, progress_gauge(part, 20),
+                             100 * part, p.loss, words_per_s));
+      return;
+    }
+    bar.clear();
     std::cerr << fmt::format("epoch {} of {}: loss {:.4f}, {:.0f} words/s ({} threads)\n", p.epoch, a.sg.epochs,
-                             p.loss, static_cast<double>(p.done) / (seconds() - read_s), a.sg.threads);
+                             p.loss, words_per_s, a.sg.threads);
   });
   write_word2vec_text(v, a.output + ".vec");
   write_subword_vectors(v, a.output + ".bin");
+  // The outputs hold everything the checkpoint did, and a finished run cannot be extended (the
+  // learning rate has fallen to 0), so the checkpoint goes.
+  std::filesystem::remove(o.checkpoint);
   std::cerr << fmt::format("wrote {0}.vec and {0}.bin in {1:.1f} s\n", a.output, seconds());
   return kExitOk;
 }

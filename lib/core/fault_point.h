@@ -5,7 +5,8 @@
 // Tests place kills at exact, reproducible moments this way instead of timing them from outside,
 // which would depend on the machine's speed. Sites (docs/robustness.md):
 //   step    after an optimizer step, before the checkpoint that may follow it (lib/train, and
-//           the character language model's training in lib/pretrain)
+//           the character language model's training in lib/pretrain; for skip-gram vectors,
+//           after each merge of the threads' blocks)
 //   create  in AtomicWriter, just after its temporary file is created (lib/io)
 //   write   inside AtomicWriter::commit, after the temporary file is written and before it is
 //           renamed over the target (lib/io)

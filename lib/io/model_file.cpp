@@ -29,7 +29,8 @@ enum { kConf = 0, kVocb = 1, kBlob = 2, kParm = 3 };
 // A tagger and its training checkpoint; a character language model and its own
 // (pretrain/char_lm.h).
 bool valid_kind(const std::string& kind) {
-  return kind == "model" || kind == "checkpoint" || kind == "charlm" || kind == "charlm-checkpoint";
+  return kind == "model" || kind == "checkpoint" || kind == "charlm" || kind == "charlm-checkpoint" ||
+         kind == "vectors-checkpoint";
 }
 
 // A name or id from the file as text for messages; bytes outside printable ASCII are shown as
@@ -161,7 +162,7 @@ std::string supported_versions() {
 
 // What encode_model_file refuses: what the decoder would reject. A caller bug, not bad input.
 void check_encodable(const ModelFile& mf) {
-  MEDNER_CHECK(valid_kind(mf.kind), "ModelFile kind '{}' (expected model, checkpoint, charlm or charlm-checkpoint)", mf.kind);
+  MEDNER_CHECK(valid_kind(mf.kind), "ModelFile kind '{}' (expected model, checkpoint, charlm, charlm-checkpoint or vectors-checkpoint)", mf.kind);
   check_unique_names(mf.config, "config key");
   check_unique_names(mf.vocabularies, "vocabulary");
   check_unique_names(mf.blobs, "blob");
@@ -234,7 +235,7 @@ Envelope check_envelope(std::string_view bytes, const std::string& path) {
                            stored, computed));
   if (!valid_kind(kind))
     fail(path,
-         fmt::format("unknown kind '{}' (expected 'model', 'checkpoint', 'charlm' or 'charlm-checkpoint')",
+         fmt::format("unknown kind '{}' (expected 'model', 'checkpoint', 'charlm', 'charlm-checkpoint' or 'vectors-checkpoint')",
                      printable(kind)));
 
   return Envelope{version, kind, header_end, static_cast<std::size_t>(payload)};

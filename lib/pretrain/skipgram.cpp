@@ -1,13 +1,17 @@
 #include "pretrain/skipgram.h"
 
 #include "core/error.h"
+#include "core/fault_point.h"
 #include "core/rng.h"
 #include "pretrain/row_copies.h"
+#include "pretrain/skipgram_checkpoint.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <fstream>
 
 namespace medner {
 namespace {
@@ -143,6 +147,21 @@ SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o
   s.run_tokens = static_cast<int64_t>(corpus.tokens.size()) * o.epochs;
   Rng init(o.seed);
   for (float& x : v.values()) x = static_cast<float>(init.uniform(-1.0 / o.dim, 1.0 / o.dim));
+  int64_t done = 0;
+  int first_epoch = 1;
+  const auto identity = o.checkpoint.empty() ? std::vector<std::pair<std::string, std::string>>{}
+                                             : skipgram_identity(corpus, o);
+  if (o.resume && !o.checkpoint.empty() && std::ifstream(o.checkpoint).good()) {
+    SkipgramState st = load_skipgram_checkpoint(o.checkpoint, identity, v.values().size(), s.out.size());
+    if (st.epochs_done < 1 || st.epochs_done > o.epochs || st.done < 0 || st.done > s.run_tokens)
+      throw InputError(fmt::format("{}: damaged progress ({} epochs, {} tokens done)", o.checkpoint, st.epochs_done,
+                                   st.done));
+    v.values() = std::move(st.input);
+    s.out = std::move(st.output);
+    done = st.done;
+    first_epoch = st.epochs_done + 1;
+  }
+  const int64_t resumed_at = done;
 
   const std::vector<std::size_t> share = thread_shares(corpus, o.threads);
   std::vector<int64_t> block_done(static_cast<std::size_t>(o.threads), 0);
@@ -150,8 +169,8 @@ SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o
   std::vector<int64_t> block_pairs(static_cast<std::size_t>(o.threads), 0);
   std::vector<std::unique_ptr<RowCopies>> in_copies(static_cast<std::size_t>(o.threads)),
       out_copies(static_cast<std::size_t>(o.threads));
-  int64_t done = 0;
   bool more = true;
+  std::exception_ptr failed;  // a checkpoint that could not be written, rethrown after the threads
   double epoch_loss = 0;
   int64_t epoch_pairs = 0;
 #pragma omp parallel num_threads(o.threads)
@@ -160,7 +179,7 @@ SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o
     const auto parts = static_cast<std::size_t>(o.threads);
     in_copies[t] = std::make_unique<RowCopies>(v.values().data(), v.rows(), o.dim);
     out_copies[t] = std::make_unique<RowCopies>(s.out.data(), corpus.words.size(), o.dim);
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    for (int epoch = first_epoch; epoch <= o.epochs && !failed; ++epoch) {
       Rng rng(stream_seed(o.seed, static_cast<uint64_t>(epoch), t));
       std::size_t next = share[t];  // this thread's next sentence
 #pragma omp barrier
@@ -211,14 +230,24 @@ SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o
           more = round > 0;
           p.done = done;
           p.total = s.run_tokens;
+          p.resumed_at = resumed_at;
           p.epoch_end = !more;
           p.loss = p.epoch_end ? epoch_loss / static_cast<double>(std::max<int64_t>(epoch_pairs, 1))
                                : loss / static_cast<double>(std::max<int64_t>(pairs, 1));
           if (report) report(p);
+          fault_point("step");
+          if (p.epoch_end && !o.checkpoint.empty()) {
+            try {
+              save_skipgram_checkpoint(o.checkpoint, identity, epoch, done, v.values(), s.out);
+            } catch (...) {
+              failed = std::current_exception();
+            }
+          }
         }
       }
     }
   }
+  if (failed) std::rethrow_exception(failed);
   return v;
 }
 

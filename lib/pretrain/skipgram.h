@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace medner {
 
@@ -36,6 +37,11 @@ struct SkipgramOptions {
   int threads = 1;
   int block_tokens = 20000;  // per thread between merges
   uint64_t seed = 1;
+  // At each epoch's end the run's state is written to `checkpoint` (pretrain/skipgram_checkpoint.h;
+  // empty: none); with `resume` a run continues from it when it exists, exactly as the
+  // uninterrupted run would have gone on.
+  std::string checkpoint;
+  bool resume = false;
 };
 
 // What the trainer reports after each block and at the end of each epoch: epoch (1-based),
@@ -44,10 +50,13 @@ struct SkipgramOptions {
 struct SkipgramProgress {
   int epoch = 0;
   int64_t done = 0, total = 0;
+  int64_t resumed_at = 0;  // tokens done before this process started (a resumed run)
   double loss = 0;
   bool epoch_end = false;
 };
 
+// InputError naming the checkpoint when it is of another run (pretrain/skipgram_checkpoint.h);
+// IoError when it cannot be written.
 SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o,
                               const std::function<void(const SkipgramProgress&)>& report = {});
 

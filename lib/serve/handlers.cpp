@@ -40,12 +40,18 @@ Reply tag_reply(const ModelRegistry& models, const std::string& body, const Serv
     for (const std::string& n : models.names()) known += (known.empty() ? "" : ", ") + n;
     throw RequestError(404, "unknown model '" + r.model + "'; loaded: " + known);
   }
-  // Tagged with other requests' texts on the model's workers (serve/tag_batcher.h).
+  const int h = m->find_head(r.head);
+  if (h < 0) {
+    std::string known;
+    for (const std::string& n : m->heads) known += (known.empty() ? "" : ", ") + n;
+    throw RequestError(404, "model '" + m->name + "' has no head '" + r.head + "'; its heads: " + known);
+  }
+  // Tagged with other requests' texts on the head's workers (serve/tag_batcher.h).
   const auto deadline = start + std::chrono::duration_cast<TagBatcher::Clock::duration>(
                                     std::chrono::duration<double>(limits.max_seconds));
   std::vector<TaggedSentence> tagged;
   try {
-    tagged = m->batcher->tag(r.texts, r.nbest, deadline);
+    tagged = m->batchers[static_cast<std::size_t>(h)]->tag(r.texts, r.nbest, deadline);
   } catch (const TagBatcher::Expired& e) {
     throw RequestError(503, fmt::format("the request took longer than {} s (--max-seconds) after {} of {} texts; "
                                         "send fewer or shorter texts",
@@ -54,7 +60,9 @@ Reply tag_reply(const ModelRegistry& models, const std::string& body, const Serv
   std::vector<std::string> lines;
   lines.reserve(tagged.size());
   for (const TaggedSentence& unit : tagged) lines.push_back(jsonl_object(unit));
-  const std::string head = "{\"model\": " + json_quote(m->name);
+  // A model of several heads says which one answered.
+  std::string head = "{\"model\": " + json_quote(m->name);
+  if (m->heads.size() > 1) head += ", \"head\": " + json_quote(m->heads[static_cast<std::size_t>(h)]);
   if (r.single) return Reply{200, head + ", " + lines.front().substr(1)};  // the line opens with '{'
   std::string out = head + ", \"results\": [";
   for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + lines[i];
@@ -84,8 +92,15 @@ Reply handle_tag(const ModelRegistry& models, const std::string& body, const Ser
 Reply handle_health(const ModelRegistry& models) {
   nlohmann::json tagging = nlohmann::json::array();
   for (const std::string& name : models.names()) {
-    const TagBatcher& b = *models.find(name)->batcher;
-    tagging.push_back({{"model", name}, {"workers", b.workers()}, {"batches", b.batches()}, {"texts", b.texts()}});
+    // Summed over the model's heads, each its own workers.
+    int workers = 0;
+    long batches = 0, texts = 0;
+    for (const auto& b : models.find(name)->batchers) {
+      workers += b->workers();
+      batches += b->batches();
+      texts += b->texts();
+    }
+    tagging.push_back({{"model", name}, {"workers", workers}, {"batches", batches}, {"texts", texts}});
   }
   return Reply{200, dump(nlohmann::json{
                         {"status", "ok"}, {"version", kVersion}, {"models", models.names()}, {"tagging", tagging}})};

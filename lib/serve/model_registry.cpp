@@ -44,10 +44,20 @@ void ModelRegistry::add(const std::string& name, const std::string& path, Traine
   m->name = name;
   m->path = path;
   m->model = std::move(model);
-  m->predictor = std::make_unique<Predictor>(*m->model.net, m->model.vocab, 1);
+  m->heads = head_names(m->model.config, m->model.vocab);
   const int workers = tag_threads > 0 ? tag_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  m->batcher = std::make_unique<TagBatcher>(m->model, *m->predictor, workers, abbreviations);
+  for (std::size_t h = 0; h < m->heads.size(); ++h) {
+    m->predictors.push_back(std::make_unique<Predictor>(*m->model.net, m->model.vocab, 1, static_cast<int>(h)));
+    m->batchers.push_back(std::make_unique<TagBatcher>(m->model, *m->predictors.back(), workers, abbreviations));
+  }
   models_.push_back(std::move(m));
+}
+
+int ServedModel::find_head(const std::string& head) const {
+  if (head.empty()) return 0;
+  for (std::size_t h = 0; h < heads.size(); ++h)
+    if (heads[h] == head) return static_cast<int>(h);
+  return -1;
 }
 
 const ServedModel* ModelRegistry::find(const std::string& name) const {
@@ -67,17 +77,26 @@ std::vector<std::string> ModelRegistry::names() const {
 nlohmann::json ModelRegistry::describe() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& m : models_) {
-    std::set<std::string> types;
-    for (const std::string& tag : m->model.vocab.tags.entries())
-      if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
+    auto types_of = [](const Vocab& tags) {
+      std::set<std::string> types;
+      for (const std::string& tag : tags.entries())
+        if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
+      return std::vector<std::string>(types.begin(), types.end());
+    };
+    nlohmann::json heads = nlohmann::json::array();
+    for (std::size_t h = 0; h < m->heads.size(); ++h) {
+      const Vocab& tags = m->model.vocab.head_tags(static_cast<int>(h));
+      heads.push_back({{"name", m->heads[h]}, {"types", types_of(tags)}, {"tags", tags.entries()}});
+    }
     nlohmann::json config = nlohmann::json::object();
     for (const auto& [key, value] : m->model.config) config[key] = value;
     out.push_back({{"name", m->name},
                    {"path", m->path},
                    {"default", m.get() == models_.front().get()},
                    {"scheme", to_string(m->model.vocab.scheme)},
-                   {"types", std::vector<std::string>(types.begin(), types.end())},
+                   {"types", types_of(m->model.vocab.tags)},
                    {"tags", m->model.vocab.tags.entries()},
+                   {"heads", heads},
                    {"card", m->model.card},
                    {"configuration", config}});
   }

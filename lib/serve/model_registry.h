@@ -1,5 +1,5 @@
 // The models a server answers with, loaded once at start: each under a name, the first the
-// default, each with its Predictor (whose per-thread tapes and workspaces stay warm between
+// default, each head of each with its Predictor (whose per-thread tapes and workspaces stay warm between
 // requests; concurrent requests on one model are safe, model/predictor.h).
 #pragma once
 
@@ -19,8 +19,14 @@ namespace medner {
 struct ServedModel {
   std::string name, path;
   TrainedModel model;
-  std::unique_ptr<Predictor> predictor;  // on model.net, one thread; built after the model has its address
-  std::unique_ptr<TagBatcher> batcher;   // last: its workers stop before the predictor goes
+  std::vector<std::string> heads;  // the network's heads (model/trained_model.h head_names), the default first
+  // Per head: a Predictor on model.net (one thread; built after the model has its address) and
+  // the batcher whose workers tag with it; batchers last, so their workers stop before the
+  // predictors go.
+  std::vector<std::unique_ptr<Predictor>> predictors;
+  std::vector<std::unique_ptr<TagBatcher>> batchers;
+  // The index of head `name` ("": the first); -1 when there is none of that name.
+  int find_head(const std::string& name) const;
 };
 
 // `--model` values: each "NAME=PATH" or a bare PATH (named by its file name without the
@@ -43,7 +49,8 @@ class ModelRegistry {
   std::vector<std::string> names() const;
   std::size_t size() const { return models_.size(); }
 
-  // GET /models: [{"name", "path", "default", "scheme", "types", "tags", "configuration"}].
+  // GET /models: [{"name", "path", "default", "scheme", "types", "tags", "heads", "card",
+  // "configuration"}]; "heads": [{"name", "types", "tags"}], the default first.
   nlohmann::json describe() const;
 
  private:

@@ -48,8 +48,8 @@ TagRequest parse_tag_request(const std::string& body, std::size_t max_texts) {
     throw RequestError(400, has_text ? "give \"text\" or \"texts\", not both"
                                      : "missing field: expected \"text\" (a string) or \"texts\" (an array of strings)");
   for (const auto& [key, value] : doc.items())
-    if (key != "text" && key != "texts" && key != "model" && key != "nbest")
-      throw RequestError(400, "unknown field \"" + key + "\"; expected text, texts, model, nbest");
+    if (key != "text" && key != "texts" && key != "model" && key != "head" && key != "nbest")
+      throw RequestError(400, "unknown field \"" + key + "\"; expected text, texts, model, head, nbest");
   if (has_text) {
     r.single = true;
     r.texts.push_back(text_of(doc["text"], "text"));
@@ -64,6 +64,7 @@ TagRequest parse_tag_request(const std::string& body, std::size_t max_texts) {
     for (std::size_t i = 0; i < texts.size(); ++i) r.texts.push_back(text_of(texts[i], fmt::format("texts[{}]", i)));
   }
   if (doc.contains("model")) r.model = text_of(doc["model"], "model");
+  if (doc.contains("head")) r.head = text_of(doc["head"], "head");
   if (doc.contains("nbest")) {
     const json& k = doc["nbest"];
     if (!k.is_number_integer() && !k.is_number_unsigned())

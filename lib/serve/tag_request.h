@@ -1,5 +1,6 @@
 // The body of POST /tag, read and checked: {"text": "..."} or {"texts": ["...", ...]}, with an
-// optional "model" (a name from --model; the default if absent) and "nbest" (0 to kMaxNbest).
+// optional "model" (a name from --model; the default if absent), "head" (a head of that model,
+// for one trained on several corpora; its first if absent) and "nbest" (0 to kMaxNbest).
 // Anything else is a RequestError with the HTTP status that says whose fault it is and a message
 // naming the field, what was expected and what was found.
 #pragma once
@@ -26,6 +27,7 @@ struct TagRequest {
   std::vector<std::string> texts;
   bool single = false;  // given as "text": answered with one object, not a list
   std::string model;    // "" = the default
+  std::string head;     // "" = the model's first
   int nbest = 0;
 };
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # medner-pretrain vectors end to end on 3,000 lines of the bundled NCBI-disease training text:
 # the .vec trains a tagger (medner-train --embeddings reads it), --neighbours answers for a word
-# in the vocabulary and one outside it, the same seed and threads give the same files, and bad
-# input is one error line with no output file.
+# in the vocabulary and one outside it, the same seed and threads give the same files, a run
+# killed with SIGKILL resumes from its last epoch to the uninterrupted run's files, and bad input
+# is one error line with no output file.
 source "$(dirname "$0")/lib/common.sh" "$@"
 P="$bin/medner-pretrain"
 
@@ -15,6 +16,29 @@ check "pretrain exit 0" "[ $? -eq 0 ]"
 check "one line per epoch" "[ $(grep -c '^epoch ' "$dir/a.err") -eq 2 ]"
 "$P" vectors --input "$dir/text.txt" --output "$dir/b" "${opts[@]}" 2>/dev/null
 check "same seed and threads, same files" "cmp -s '$dir/a.vec' '$dir/b.vec' && cmp -s '$dir/a.bin' '$dir/b.bin'"
+check "a finished run leaves no checkpoint" "[ ! -e '$dir/a.ckpt' ]"
+# Killed by SIGKILL in epoch 2 (the checkpoint holds epoch 1), then resumed: the same files.
+MEDNER_FAULT=step:4 "$P" vectors --input "$dir/text.txt" --output "$dir/k" "${opts[@]}" 2>/dev/null
+rc=$?
+check "killed by SIGKILL (exit $rc)" "[ $rc -eq 137 ]"
+check "a checkpoint and no vectors after the kill" "[ -s '$dir/k.ckpt' ] && [ ! -e '$dir/k.vec' ] && [ ! -e '$dir/k.bin' ]"
+"$P" vectors --input "$dir/text.txt" --output "$dir/k" "${opts[@]}" --resume 2>"$dir/k.err"
+check "resumed exit 0 ($(tail -c 300 "$dir/k.err"))" "[ $? -eq 0 ]"
+check "resumed: only epoch 2 runs" "[ \$(grep -c '^epoch ' '$dir/k.err') -eq 1 ] && grep -q '^epoch 2 of 2' '$dir/k.err'"
+check "resumed run ends with the uninterrupted run's files" "cmp -s '$dir/a.vec' '$dir/k.vec' && cmp -s '$dir/a.bin' '$dir/k.bin'"
+check "and removes its checkpoint" "[ ! -e '$dir/k.ckpt' ]"
+MEDNER_FAULT=step:4 "$P" vectors --input "$dir/text.txt" --output "$dir/o" "${opts[@]}" 2>/dev/null
+"$P" vectors --input "$dir/text.txt" --output "$dir/o" "${opts[@]}" --window 3 --resume 2>"$dir/err"
+rc=$?
+check "resume with other options: exit 1 (got $rc), named ($(cat "$dir/err"))" \
+  "[ $rc -eq 1 ] && grep -qF 'the checkpoint was written with window = 5, this run has 3' '$dir/err'"
+head -2000 "$dir/text.txt" >"$dir/short.txt"
+"$P" vectors --input "$dir/short.txt" --output "$dir/o" "${opts[@]}" --resume 2>"$dir/err"
+rc=$?
+check "resume on other text: exit 1 (got $rc), named ($(cat "$dir/err"))" \
+  "[ $rc -eq 1 ] && grep -qF 'the checkpoint was written with words = ' '$dir/err' && [ ! -e '$dir/o.vec' ]"
+"$P" vectors --input "$dir/text.txt" --output "$dir/n" "${opts[@]}" --resume 2>/dev/null
+check "--resume without a checkpoint starts afresh" "cmp -s '$dir/a.vec' '$dir/n.vec'"
 "$P" vectors --vectors "$dir/a.bin" --neighbours cancer,cancerous-like --top 3 >"$dir/nb.txt"
 check "neighbours exit 0" "[ $? -eq 0 ]"
 check "neighbours: 3 per word, the unseen one from its n-grams" \

@@ -279,7 +279,7 @@ TEST_CASE("model file: missing, unknown and repeated sections; unknown kind; tra
       error_of([&] { decode_model_file(assemble(1, "model", conf + odd), kPath); }),
       kPath + ": unknown section 'XY\\x01Z' at offset " + std::to_string(29 + conf.size())));
   CHECK(error_of([&] { decode_model_file(assemble(1, "weights", all_empty_sections()), kPath); }) ==
-        kPath + ": unknown kind 'weights' (expected 'model', 'checkpoint', 'charlm' or 'charlm-checkpoint')");
+        kPath + ": unknown kind 'weights' (expected 'model', 'checkpoint', 'charlm', 'charlm-checkpoint' or 'vectors-checkpoint')");
   const std::string extra = assemble(1, "model", all_empty_sections()) + "junk";
   CHECK(starts_with(error_of([&] { decode_model_file(extra, kPath); }),
                     kPath + ": 4 unexpected bytes after the checksum"));

@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 using namespace medner;
 
 namespace {
@@ -123,4 +125,39 @@ TEST_CASE("text corpus: vocabulary by count; bad text refused with its line") {
   CHECK(error(std::string("\x1f\x8b\x08\0", 4), 1) == "t.txt:1: invalid UTF-8 at byte column 2 (byte 0x8B); expected UTF-8 text");
   CHECK(error(std::string("ab\0", 3), 1).rfind("t.txt:1: NUL byte at byte column 3", 0) == 0);
   CHECK(error("a b c\n", 5) == "t.txt: no word occurs at least 5 times (--min-count); the text has 3 tokens");
+}
+
+TEST_CASE("skipgram: a run resumed from an epoch's checkpoint ends with the uninterrupted run's vectors") {
+  medner_test::TempDir dir;
+  const TextCorpus c = text_corpus_from(two_families(300), "t.txt", 1);
+  SkipgramOptions o = tiny_options(2);
+  o.epochs = 3;
+  o.subwords.maxn = 4;
+  o.subwords.buckets = 100;
+  o.checkpoint = dir.file("a.ckpt");
+  // While epoch 2 runs, the checkpoint holds epoch 1: keep a copy of it.
+  const SubwordVectors a = train_skipgram(c, o, [&](const SkipgramProgress& p) {
+    if (p.epoch == 2 && !p.epoch_end && !std::ifstream(dir.file("b.ckpt")).good())
+      write_file_atomic(dir.file("b.ckpt"), read_file(dir.file("a.ckpt")));
+  });
+  SkipgramOptions r = o;
+  r.checkpoint = dir.file("b.ckpt");
+  r.resume = true;
+  std::vector<int> epochs;
+  const SubwordVectors b = train_skipgram(c, r, [&](const SkipgramProgress& p) {
+    if (p.epoch_end) epochs.push_back(p.epoch);
+  });
+  CHECK(epochs == std::vector<int>{2, 3});
+  CHECK(b.values() == a.values());
+  // Without the checkpoint's own settings or text it is refused, naming what differs.
+  SkipgramOptions other = r;
+  other.negatives = 2;
+  CHECK_THROWS_WITH_AS(train_skipgram(c, other),
+                       (dir.file("b.ckpt") + ": the checkpoint was written with negatives = 4, this run has 2; resume "
+                                             "with the same text and options, or start afresh without --resume")
+                           .c_str(),
+                       InputError);
+  const TextCorpus shorter = text_corpus_from(two_families(200), "t.txt", 1);
+  CHECK_THROWS_WITH_AS(train_skipgram(shorter, r), doctest::Contains("the checkpoint was written with words-crc32 = "),
+                       InputError);
 }

@@ -33,7 +33,8 @@ const std::vector<std::string> kTexts = {
 };
 
 // What medner-tag writes for the texts, one line each.
-std::vector<std::string> medner_tag_lines(const TrainedModel& m, const std::vector<std::string>& texts, int nbest) {
+std::vector<std::string> medner_tag_lines(const TrainedModel& m, const std::vector<std::string>& texts, int nbest,
+                                          const std::string& head = "") {
   std::string input;
   for (const std::string& t : texts) input += t + "\n";
   std::istringstream in(input);
@@ -41,6 +42,7 @@ std::vector<std::string> medner_tag_lines(const TrainedModel& m, const std::vect
   TagOptions o;
   o.threads = 1;
   o.nbest = nbest;
+  o.head = head;
   tag_stream(m, in, "<test>", out, o);
   std::vector<std::string> lines;
   std::istringstream split(out.str());
@@ -90,6 +92,43 @@ TEST_CASE("serve: nbest gives medner-tag --nbest's sequences") {
   CHECK(got["results"][0]["nbest"].size() == 3);
 }
 
+TEST_CASE("serve: \"head\" picks a head of a model trained on several corpora, as medner-tag --head does") {
+  // small_model's network with a second head over NCBI-disease's tags (Disease only).
+  TrainedModel m = small_model(7);
+  Corpus ncbi = read_conll("data/ncbi-disease/train.tsv");
+  ncbi.sentences.resize(20);
+  m.config.emplace_back("head-name", "cdr");
+  m.vocab.extra_heads.push_back({"ncbi", tag_vocabulary(ncbi, TagScheme::IOBES)});
+  Rng init(7);
+  m.net = std::make_unique<NerNetwork>(network_config(m.options, m.vocab), init);
+  ModelRegistry models({}, 1);
+  models.add("joint", "joint.bin", std::move(m), 1);
+  const TrainedModel& model = models.find("")->model;
+  for (const char* head : {"cdr", "ncbi"}) {
+    CAPTURE(head);
+    const Reply r = handle_tag(models, texts_body(kTexts, std::string("\"head\": \"") + head + "\", "), ServeLimits{});
+    REQUIRE(r.status == 200);
+    json got = json::parse(r.body);
+    CHECK(got["head"] == head);
+    const std::vector<std::string> want = medner_tag_lines(model, kTexts, 0, head);
+    for (std::size_t i = 0; i < kTexts.size(); ++i) CHECK(got["results"][i] == json::parse(want[i]));
+  }
+  // The heads answer differently (the second knows no Chemical), and no head is the first.
+  const json first = json::parse(handle_tag(models, json{{"text", kTexts[0]}}.dump(), ServeLimits{}).body);
+  CHECK(first["head"] == "cdr");
+  CHECK_FALSE(json::parse(handle_tag(two_models(), json{{"text", kTexts[0]}}.dump(), ServeLimits{}).body).contains("head"));
+  CHECK(medner_tag_lines(model, {kTexts[0]}, 0, "cdr") != medner_tag_lines(model, {kTexts[0]}, 0, "ncbi"));
+  const Reply bad = handle_tag(models, json{{"text", kTexts[0]}, {"head", "craft"}}.dump(), ServeLimits{});
+  CHECK(bad.status == 404);
+  CHECK(json::parse(bad.body)["error"] == "model 'joint' has no head 'craft'; its heads: cdr, ncbi");
+  const json listed = json::parse(handle_models(models).body)["models"][0]["heads"];
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["name"] == "cdr");
+  CHECK(listed[1]["name"] == "ncbi");
+  CHECK(listed[1]["types"] == json{"Disease"});
+  CHECK(json::parse(handle_health(models).body)["tagging"][0]["workers"] == 2);  // one per head
+}
+
 TEST_CASE("serve: refusals are JSON errors with their status") {
   const ModelRegistry models = two_models();
   auto check_error = [&](const std::string& body, int status, const std::string& says, const ServeLimits& limits) {
@@ -126,4 +165,6 @@ TEST_CASE("serve: /health and /models describe the loaded models") {
   CHECK(listed[0]["types"] == json{"Chemical", "Disease"});
   CHECK(listed[0]["tags"][0] == "O");
   CHECK(listed[0]["configuration"]["hidden"] == "12");
+  CHECK(listed[0]["heads"] == json::parse(R"([{"name": "main", "types": ["Chemical", "Disease"], "tags": )" +
+                                          listed[0]["tags"].dump() + "}]"));
 }
