@@ -8,6 +8,7 @@
 #include "io/model_file.h"
 #include "optim/grad_clip.h"
 #include "optim/optimizer.h"
+#include "pretrain/run_identity.h"
 #include "pretrain/text_corpus.h"
 
 #include <omp.h>
@@ -101,13 +102,7 @@ std::unique_ptr<CharLm> load_checkpoint(const std::string& path,
                                         std::vector<std::unique_ptr<Item>>& items) {
   const ModelFile mf = load_model_file(path);
   model_require_kind(mf, kCheckpointKind, path);
-  for (const auto& [key, value] : identity) {
-    const std::string* then = find_config(mf, key);
-    if (then == nullptr || *then != value)
-      throw InputError(fmt::format("{}: the checkpoint was written with {} = {}, this run has {}; resume with the same "
-                                   "text and options, or start afresh without --resume",
-                                   path, key, then == nullptr ? "(none)" : *then, value));
-  }
+  require_run_identity(mf, identity, path);
   std::unique_ptr<CharLm> lm = char_lm_from_bytes(get_blob(mf, "charlm", path), path + " (its model)");
   opt = make_optimizer("adam", lm->params(), 0);
   for (const auto& [name, buffer] : opt->state_buffers())

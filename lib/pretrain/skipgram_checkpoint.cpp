@@ -4,6 +4,7 @@
 #include "io/binary.h"
 #include "io/checksum.h"
 #include "io/model_file.h"
+#include "pretrain/run_identity.h"
 
 #include <fmt/format.h>
 
@@ -36,7 +37,7 @@ std::vector<float> floats_of(const ModelFile& mf, const std::string& name, const
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o) {
+RunIdentity skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o) {
   uint32_t words_crc = 0;
   for (const std::string& w : corpus.words) words_crc = crc32(std::string_view(w.data(), w.size() + 1), words_crc);
   const uint32_t tokens_crc =
@@ -76,13 +77,7 @@ SkipgramState load_skipgram_checkpoint(const std::string& path,
                                        std::size_t input_values, std::size_t output_values) {
   const ModelFile mf = load_model_file(path);
   model_require_kind(mf, kKind, path);
-  for (const auto& [key, value] : identity) {
-    const std::string* then = find_config(mf, key);
-    if (then == nullptr || *then != value)
-      throw InputError(fmt::format("{}: the checkpoint was written with {} = {}, this run has {}; resume with the same "
-                                   "text and options, or start afresh without --resume",
-                                   path, key, then == nullptr ? "(none)" : *then, value));
-  }
+  require_run_identity(mf, identity, path);
   const std::vector<uint64_t> p = get_blob_u64s(mf, "progress", path);
   if (p.size() != 2) throw InputError(fmt::format("{}: blob 'progress' holds {} values, expected 2", path, p.size()));
   SkipgramState s;

@@ -5,6 +5,7 @@
 // A ModelFile of kind "vectors-checkpoint" (docs/file-formats.md), its config the run's identity.
 #pragma once
 
+#include "pretrain/run_identity.h"
 #include "pretrain/skipgram.h"
 
 #include <cstdint>
@@ -24,7 +25,7 @@ struct SkipgramState {
 // The settings a resumed run must share with the one that wrote the checkpoint: every option
 // (epochs too: the learning rate falls over all of them) and the corpus, by its vocabulary and
 // tokens' CRC-32.
-std::vector<std::pair<std::string, std::string>> skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o);
+RunIdentity skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o);
 
 void save_skipgram_checkpoint(const std::string& path, const std::vector<std::pair<std::string, std::string>>& identity,
                               int epochs_done, int64_t done, const std::vector<float>& input,
