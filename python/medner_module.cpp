@@ -3,6 +3,7 @@
 // medner-eval --format json. Errors are the CLI's messages: InputError and UsageError become
 // ValueError, IoError OSError, anything else RuntimeError.
 #include "core/error.h"
+#include "data/tag_scheme.h"
 #include "eval/eval_command.h"
 #include "model/tagging.h"
 
@@ -10,7 +11,6 @@
 #include <pybind11/stl.h>
 
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -65,12 +65,7 @@ class Tagger {
     return out;
   }
 
-  std::vector<std::string> types() const {
-    std::set<std::string> out;  // from the model's internal tags (B-X, S-X, ...)
-    for (const std::string& tag : model_.vocab.head_tags(head_).entries())
-      if (tag.size() > 2 && tag[1] == '-') out.insert(tag.substr(2));
-    return {out.begin(), out.end()};
-  }
+  std::vector<std::string> types() const { return tag_types(model_.vocab.head_tags(head_).entries()); }
   const std::string& path() const { return path_; }
   std::vector<std::string> heads() const { return head_names(model_.config, model_.vocab); }
   // The model card (medner-eval --info's "card"): a dict.

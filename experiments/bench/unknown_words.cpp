@@ -5,39 +5,34 @@
 //   unknown_words --model M [--model M2] FILE...
 #include "data/conll.h"
 #include "model/dataset.h"
+#include "io/atomic_file.h"
 #include "model/trained_model.h"
+#include "pretrain/text_corpus.h"
 
 #include <cxxopts.hpp>
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace {
 
-// Token lists of a file: CoNLL if its first non-blank line has a tab, else whitespace-split lines.
+// Token lists of a file: CoNLL if its first line has a tab, else the lines of pretraining text
+// (pretrain/text_corpus.h: whitespace-separated tokens, blank lines skipped).
 std::vector<std::vector<std::string>> read_tokens(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot read");
-  std::string first;
-  while (std::getline(in, first) && first.empty()) {
-  }
+  const std::string text = medner::read_file(path);
   std::vector<std::vector<std::string>> out;
-  if (first.find('\t') != std::string::npos) {
+  if (text.substr(0, text.find('\n')).find('\t') != std::string::npos) {
     for (const medner::Sentence& s : medner::read_conll(path).sentences) out.push_back(s.tokens);
     return out;
   }
-  in.clear();
-  in.seekg(0);
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream words(line);
+  medner::for_each_text_line(text, path, [&](std::string_view line) {
     std::vector<std::string> tokens;
-    for (std::string w; words >> w;) tokens.push_back(w);
+    medner::for_each_text_token(line, [&](std::string_view t) { tokens.emplace_back(t); });
     if (!tokens.empty()) out.push_back(std::move(tokens));
-  }
+  });
   return out;
 }
 

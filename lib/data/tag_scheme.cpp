@@ -102,6 +102,15 @@ bool operator==(const Span& a, const Span& b) {
   return a.begin == b.begin && a.end == b.end && a.type == b.type;
 }
 
+std::vector<std::string> tag_types(const std::vector<std::string>& tags) {
+  std::vector<std::string> types;
+  for (const std::string& tag : tags)
+    if (tag.size() > 2 && tag[1] == '-') types.push_back(tag.substr(2));
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  return types;
+}
+
 std::vector<Span> extract_spans(const std::vector<std::string>& tags) {
   std::vector<Span> spans;
   char prev_prefix = 'O';  // sentence start behaves like O (conlleval starts with "O")

@@ -46,6 +46,9 @@ bool operator==(const Span& a, const Span& b);
 // Throws InputError on a tag parse_tag rejects.
 std::vector<Span> extract_spans(const std::vector<std::string>& tags);
 
+// The entity types a set of labels names (the X of B-X, I-X, E-X, S-X), sorted, each once.
+std::vector<std::string> tag_types(const std::vector<std::string>& tags);
+
 // The scheme a corpus is written in: IOBES if any E-/S- tag occurs; otherwise IOB1 if more
 // chunks open with I- (after O, another type or at sentence start) than with B- in that
 // position, else IOB2 (also for a corpus without chunks).

@@ -1,13 +1,13 @@
 #include "model/model_card.h"
 
 #include "core/error.h"
+#include "data/tag_scheme.h"
 #include "io/checksum.h"
 #include "model/spare_vectors.h"
 #include "model/trained_model.h"
 
 #include <fmt/format.h>
 
-#include <set>
 #include <sstream>
 
 namespace medner {
@@ -70,11 +70,8 @@ std::vector<std::pair<std::string, std::vector<std::string>>> heads_of(const Mod
 }
 
 std::string types_of(const std::vector<std::string>& tags) {
-  std::set<std::string> types;
-  for (const std::string& tag : tags)
-    if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
   std::string out;
-  for (const std::string& t : types) out += (out.empty() ? "" : ", ") + t;
+  for (const std::string& t : tag_types(tags)) out += (out.empty() ? "" : ", ") + t;
   return out.empty() ? "none" : out;
 }
 
@@ -103,9 +100,6 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
   double values = 0;
   for (const ModelFile::Tensor& t : mf.params) values += static_cast<double>(t.data.size());
   const std::vector<std::string>& tags = get_vocabulary(mf, "tags", path);
-  std::set<std::string> types;
-  for (const std::string& tag : tags)
-    if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
   const std::string weights = fmt::format("{:08x}", weights_crc32(mf));
   const auto heads = heads_of(mf, path);
   const std::size_t words = get_vocabulary(mf, "words", path).size();
@@ -119,7 +113,7 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
                        {"weights_crc32", weights},
                        {"words", words},
                        {"spare_words", spare},
-                       {"types", std::vector<std::string>(types.begin(), types.end())},
+                       {"types", tag_types(tags)},
                        {"tags", tags},
                        {"heads", nlohmann::json::array()},
                        {"card", card},
@@ -137,9 +131,7 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
                        words, spare);
   else
     out << fmt::format("vocabulary       {} words\n", words);
-  std::string type_list;
-  for (const std::string& t : types) type_list += (type_list.empty() ? "" : ", ") + t;
-  out << fmt::format("types            {} ({} tags)\n", type_list.empty() ? "none" : type_list, tags.size());
+  out << fmt::format("types            {} ({} tags)\n", types_of(tags), tags.size());
   if (heads.size() > 1) {
     out << "heads            (--head NAME of medner-tag and medner-eval)\n";
     for (const auto& [name, head_tags] : heads)

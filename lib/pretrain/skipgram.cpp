@@ -149,8 +149,7 @@ SubwordVectors train_skipgram(const TextCorpus& corpus, const SkipgramOptions& o
   for (float& x : v.values()) x = static_cast<float>(init.uniform(-1.0 / o.dim, 1.0 / o.dim));
   int64_t done = 0;
   int first_epoch = 1;
-  const auto identity = o.checkpoint.empty() ? std::vector<std::pair<std::string, std::string>>{}
-                                             : skipgram_identity(corpus, o);
+  const RunIdentity identity = o.checkpoint.empty() ? RunIdentity{} : skipgram_identity(corpus, o);
   if (o.resume && !o.checkpoint.empty() && std::ifstream(o.checkpoint).good()) {
     SkipgramState st = load_skipgram_checkpoint(o.checkpoint, identity, v.values().size(), s.out.size());
     if (st.epochs_done < 1 || st.epochs_done > o.epochs || st.done < 0 || st.done > s.run_tokens)

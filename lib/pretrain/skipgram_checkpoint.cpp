@@ -60,7 +60,7 @@ RunIdentity skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o
           {"tokens-crc32", std::to_string(tokens_crc)}};
 }
 
-void save_skipgram_checkpoint(const std::string& path, const std::vector<std::pair<std::string, std::string>>& identity,
+void save_skipgram_checkpoint(const std::string& path, const RunIdentity& identity,
                               int epochs_done, int64_t done, const std::vector<float>& input,
                               const std::vector<float>& output) {
   ModelFile mf;
@@ -72,8 +72,7 @@ void save_skipgram_checkpoint(const std::string& path, const std::vector<std::pa
   save_model_file(path, mf);
 }
 
-SkipgramState load_skipgram_checkpoint(const std::string& path,
-                                       const std::vector<std::pair<std::string, std::string>>& identity,
+SkipgramState load_skipgram_checkpoint(const std::string& path, const RunIdentity& identity,
                                        std::size_t input_values, std::size_t output_values) {
   const ModelFile mf = load_model_file(path);
   model_require_kind(mf, kKind, path);

@@ -27,13 +27,12 @@ struct SkipgramState {
 // tokens' CRC-32.
 RunIdentity skipgram_identity(const TextCorpus& corpus, const SkipgramOptions& o);
 
-void save_skipgram_checkpoint(const std::string& path, const std::vector<std::pair<std::string, std::string>>& identity,
+void save_skipgram_checkpoint(const std::string& path, const RunIdentity& identity,
                               int epochs_done, int64_t done, const std::vector<float>& input,
                               const std::vector<float>& output);
 // InputError naming the path and the first setting that differs from `identity`, or for a file
 // that is not such a checkpoint or whose sizes do not match.
-SkipgramState load_skipgram_checkpoint(const std::string& path,
-                                       const std::vector<std::pair<std::string, std::string>>& identity,
+SkipgramState load_skipgram_checkpoint(const std::string& path, const RunIdentity& identity,
                                        std::size_t input_values, std::size_t output_values);
 
 }  // namespace medner

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 namespace medner {
@@ -77,16 +76,10 @@ std::vector<std::string> ModelRegistry::names() const {
 nlohmann::json ModelRegistry::describe() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& m : models_) {
-    auto types_of = [](const Vocab& tags) {
-      std::set<std::string> types;
-      for (const std::string& tag : tags.entries())
-        if (tag.size() > 2 && tag[1] == '-') types.insert(tag.substr(2));
-      return std::vector<std::string>(types.begin(), types.end());
-    };
     nlohmann::json heads = nlohmann::json::array();
     for (std::size_t h = 0; h < m->heads.size(); ++h) {
       const Vocab& tags = m->model.vocab.head_tags(static_cast<int>(h));
-      heads.push_back({{"name", m->heads[h]}, {"types", types_of(tags)}, {"tags", tags.entries()}});
+      heads.push_back({{"name", m->heads[h]}, {"types", tag_types(tags.entries())}, {"tags", tags.entries()}});
     }
     nlohmann::json config = nlohmann::json::object();
     for (const auto& [key, value] : m->model.config) config[key] = value;
@@ -94,7 +87,7 @@ nlohmann::json ModelRegistry::describe() const {
                    {"path", m->path},
                    {"default", m.get() == models_.front().get()},
                    {"scheme", to_string(m->model.vocab.scheme)},
-                   {"types", types_of(m->model.vocab.tags)},
+                   {"types", tag_types(m->model.vocab.tags.entries())},
                    {"tags", m->model.vocab.tags.entries()},
                    {"heads", heads},
                    {"card", m->model.card},
