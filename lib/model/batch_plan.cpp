@@ -3,6 +3,7 @@
 #include "core/rng.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace medner {
@@ -13,18 +14,74 @@ void shuffle(std::vector<int>& v, Rng& rng) {
 }
 }  // namespace
 
+std::vector<int> mixed_batch_counts(const std::vector<int>& sentences, int batch_size, double temperature) {
+  const std::size_t heads = sentences.size();
+  std::vector<int> m(heads, 0);
+  int total = 0, corpora = 0;
+  for (std::size_t h = 0; h < heads; ++h) {
+    m[h] = (sentences[h] + batch_size - 1) / batch_size;
+    total += m[h];
+    corpora += sentences[h] > 0 ? 1 : 0;
+  }
+  if (temperature == 1.0 || corpora < 2) return m;
+  std::vector<double> weight(heads, 0.0), remainder(heads, -1.0);
+  double sum = 0;
+  for (std::size_t h = 0; h < heads; ++h) {
+    if (sentences[h] > 0) weight[h] = std::pow(static_cast<double>(sentences[h]), 1.0 / temperature);
+    sum += weight[h];
+  }
+  int given = 0;
+  for (std::size_t h = 0; h < heads; ++h) {
+    if (sentences[h] == 0) {
+      m[h] = 0;
+      continue;
+    }
+    const double want = total * weight[h] / sum;
+    m[h] = std::max(1, static_cast<int>(std::floor(want)));
+    remainder[h] = want - std::floor(want);
+    given += m[h];
+  }
+  // The batches the floors left go to the largest remainders; the ones the at-least-one rule
+  // added come back from the heads with the most batches. Either loop runs fewer than `heads` times.
+  while (given < total) {
+    const auto h = static_cast<std::size_t>(std::max_element(remainder.begin(), remainder.end()) - remainder.begin());
+    ++m[h];
+    remainder[h] = -1.0;
+    ++given;
+  }
+  while (given > total) {
+    const auto h = static_cast<std::size_t>(std::max_element(m.begin(), m.end()) - m.begin());
+    --m[h];
+    --given;
+  }
+  return m;
+}
+
 BatchPlan plan_epoch(const std::vector<EncodedSentence>& sentences, int batch_size, uint64_t seed,
-                     int epoch) {
+                     int epoch, double temperature) {
   Rng rng(seed * 1000003ULL + static_cast<uint64_t>(epoch));
   int heads = 1;
   for (const EncodedSentence& s : sentences) heads = std::max(heads, s.head + 1);
+  std::vector<std::vector<int>> members(static_cast<std::size_t>(heads));
+  for (int i = 0; i < static_cast<int>(sentences.size()); ++i)
+    members[static_cast<std::size_t>(sentences[static_cast<std::size_t>(i)].head)].push_back(i);
+  std::vector<int> sizes;
+  for (const auto& ids : members) sizes.push_back(static_cast<int>(ids.size()));
+  const std::vector<int> counts = mixed_batch_counts(sizes, batch_size, temperature);
   std::vector<std::vector<int>> batches;
-  for (int h = 0; h < heads; ++h) {
+  for (std::size_t h = 0; h < members.size(); ++h) {
+    // One shuffled pass when the head's batches are one pass's (always with T = 1: the plan of
+    // before temperatures, draw for draw); else as many passes as its m_h * B sentences need.
+    const int pass = sizes[h];
+    const bool one_pass = counts[h] == (pass + batch_size - 1) / batch_size;
+    const int n = one_pass ? pass : counts[h] * batch_size;
     std::vector<int> order;
-    for (int i = 0; i < static_cast<int>(sentences.size()); ++i)
-      if (sentences[static_cast<std::size_t>(i)].head == h) order.push_back(i);
-    const int n = static_cast<int>(order.size());
-    shuffle(order, rng);
+    while (static_cast<int>(order.size()) < n) {
+      std::vector<int> shuffled = members[h];
+      shuffle(shuffled, rng);
+      order.insert(order.end(), shuffled.begin(),
+                   shuffled.begin() + std::min(pass, n - static_cast<int>(order.size())));
+    }
     const int window = batch_size * 50;
     for (int w = 0; w < n; w += window) {
       auto first = order.begin() + w, last = order.begin() + std::min(n, w + window);

@@ -104,6 +104,9 @@ OptionTable<T> make_train_options() {
       text_option<T>("targets", OptionKind::String, &T::targets, "",
                      "heads whose mean dev F1 chooses the kept epoch and stops training, as NAME,NAME (default: "
                      "every head)"),
+      real_option<T>("mix-temperature", &T::mix_temperature, "1", 0, 1e3, true,
+                     "how several corpora share an epoch's batches: in proportion to sentences^(1/T); 1: each "
+                     "corpus once an epoch, larger: small corpora more often (every corpus alike as T grows)"),
   });
   return t;
 }

@@ -23,6 +23,7 @@ struct TrainConfig {
   // several corpora, one head each (train/head_corpora.h): the first head's name, the other
   // corpora, the heads whose mean dev F1 selects
   std::string head_name, aux, targets;
+  double mix_temperature = 1;  // how the corpora's batches are mixed (model/batch_plan.h)
   bool resume = false;
   ModelOptions net;  // input representation, network, output layer
   bool freeze_embeddings = false;

@@ -82,7 +82,7 @@ TrainSummary TrainingRun::run() {
 
 void TrainingRun::run_epoch() {
   const int epoch = progress_.epoch;
-  const BatchPlan plan = plan_epoch(train_data_.sentences, config_.batch_size, config_.seed, epoch);
+  const BatchPlan plan = plan_epoch(train_data_.sentences, config_.batch_size, config_.seed, epoch, config_.mix_temperature);
   const real lr = static_cast<real>(config_.lr / (1.0 + config_.lr_decay * epoch));
   while (progress_.position < plan.batches()) {
     const auto t_step = std::chrono::steady_clock::now();

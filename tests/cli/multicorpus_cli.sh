@@ -6,7 +6,10 @@
 #    --head all gives every head's entities, each naming its head, and a head the model lacks, a
 #    malformed --aux and an unknown --targets are one-line errors;
 #  - a seed and a thread count fix the model (2 threads twice), and a run killed mid-epoch and
-#    resumed ends with the uninterrupted run's model; a resume with other --aux is refused.
+#    resumed ends with the uninterrupted run's model; a resume with other --aux is refused;
+#  - --mix-temperature: with corpora of other sizes it changes which batches an epoch has (not
+#    how many), a killed run resumes to the uninterrupted run's model, and a resume with another
+#    temperature is refused.
 source "$(dirname "$0")/lib/common.sh" "$@"
 
 # NCBI-disease (Disease) as the first head, 40 BC5CDR sentences (Chemical, Disease) as the second.
@@ -122,4 +125,22 @@ check "killed and resumed: the uninterrupted run's model" "cmp -s '$dir/m.bin' '
 rc=$?
 check "a resume with another --aux is refused ($rc: $(tail -1 "$dir/err"))" \
   "[ $rc = 1 ] && grep -q \"the checkpoint's other heads are 'bc5', this run's --aux names 'other'\" '$dir/err'"
+
+# --mix-temperature 4 with 40 and 16 sentences in batches of 8: 5 + 2 batches an epoch at T = 1,
+# 4 + 3 at T = 4 (model/batch_plan.h), so the model differs from the T = 1 one above.
+awk -v RS= -v ORS='\n\n' 'NR <= 16' data/bc5cdr/train.tsv >"$dir/b16.tsv"
+MIX=("${OPTS[@]}" --aux "bc5:$dir/b16.tsv:$dir/bd.tsv" --max-epochs 3 --threads 2)
+"$bin/medner-train" "${MIX[@]}" --model "$dir/t1.bin" 2>/dev/null
+"$bin/medner-train" "${MIX[@]}" --mix-temperature 4 --model "$dir/t4.bin" 2>"$dir/t4.err" \
+  || { echo "FAIL: --mix-temperature 4: $(tail -3 "$dir/t4.err")"; fail=1; }
+check "--mix-temperature 4 trains another model than 1" "! cmp -s '$dir/t1.bin' '$dir/t4.bin'"
+MEDNER_FAULT=step:10 "$bin/medner-train" "${MIX[@]}" --mix-temperature 4 --model "$dir/t4p.bin" 2>/dev/null
+"$bin/medner-train" "${MIX[@]}" --resume --model "$dir/t4p.bin" >/dev/null 2>"$dir/err"
+rc=$?
+check "a resume at another temperature is refused ($rc: $(tail -1 "$dir/err"))" \
+  "[ $rc = 1 ] && grep -qF -e 'the checkpoint was written with --mix-temperature 4, this run has --mix-temperature 1' '$dir/err'"
+"$bin/medner-train" "${MIX[@]}" --mix-temperature 4 --resume --model "$dir/t4p.bin" 2>/dev/null
+check "--mix-temperature 4 killed and resumed: the uninterrupted run's model" "cmp -s '$dir/t4.bin' '$dir/t4p.bin'"
+"$bin/medner-train" "${MIX[@]}" --mix-temperature 0 --model "$dir/x.bin" >/dev/null 2>"$dir/err"
+check "--mix-temperature 0 is refused ($(tail -1 "$dir/err"))" "grep -qF -e '--mix-temperature' '$dir/err' && [ ! -e '$dir/x.bin' ]"
 exit $fail
