@@ -24,7 +24,7 @@ std::vector<int> mixed_batch_counts(const std::vector<int>& sentences, int batch
     corpora += sentences[h] > 0 ? 1 : 0;
   }
   if (temperature == 1.0 || corpora < 2) return m;
-  std::vector<double> weight(heads, 0.0), remainder(heads, -1.0);
+  std::vector<double> weight(heads, 0.0), remainder(heads, -HUGE_VAL);  // a head without sentences: never
   double sum = 0;
   for (std::size_t h = 0; h < heads; ++h) {
     if (sentences[h] > 0) weight[h] = std::pow(static_cast<double>(sentences[h]), 1.0 / temperature);
@@ -46,7 +46,7 @@ std::vector<int> mixed_batch_counts(const std::vector<int>& sentences, int batch
   while (given < total) {
     const auto h = static_cast<std::size_t>(std::max_element(remainder.begin(), remainder.end()) - remainder.begin());
     ++m[h];
-    remainder[h] = -1.0;
+    remainder[h] -= 1.0;  // after every other head (rounding error could ask for a second round)
     ++given;
   }
   while (given > total) {
@@ -76,7 +76,7 @@ BatchPlan plan_epoch(const std::vector<EncodedSentence>& sentences, int batch_si
     const bool one_pass = counts[h] == (pass + batch_size - 1) / batch_size;
     const int n = one_pass ? pass : counts[h] * batch_size;
     std::vector<int> order;
-    while (static_cast<int>(order.size()) < n) {
+    while (pass > 0 && static_cast<int>(order.size()) < n) {
       std::vector<int> shuffled = members[h];
       shuffle(shuffled, rng);
       order.insert(order.end(), shuffled.begin(),
