@@ -42,7 +42,7 @@ std::vector<int> mixed_batch_counts(const std::vector<int>& sentences, int batch
     given += m[h];
   }
   // The batches the floors left go to the largest remainders; the ones the at-least-one rule
-  // added come back from the heads with the most batches. Either loop runs fewer than `heads` times.
+  // added come back from the heads with the most batches. Either loop runs about `heads` times at most.
   while (given < total) {
     const auto h = static_cast<std::size_t>(std::max_element(remainder.begin(), remainder.end()) - remainder.begin());
     ++m[h];
