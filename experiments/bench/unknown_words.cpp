@@ -1,7 +1,9 @@
 // How much of a text a model reads as <unk>: for each file (CoNLL, or plain text with one
-// tokenized sentence a line), the running tokens whose word the loaded model's vocabulary lacks.
-// The measurement behind docs/pretraining.md "Words of new text" (--keep-vectors), one Markdown
-// row per model and file:
+// tokenized sentence a line), the running tokens whose word the loaded model's vocabulary lacks,
+// and of those the ones that still get a vector from the model's subword vectors (a model trained
+// on a PREFIX.bin, model/unknown_word_vectors.h): the rest are what the network reads as <unk>.
+// The measurement behind docs/pretraining.md "Words of new text", one Markdown row per model and
+// file:
 //   unknown_words --model M [--model M2] FILE...
 #include "data/conll.h"
 #include "model/dataset.h"
@@ -50,16 +52,21 @@ int main(int argc, char** argv) {
       std::cerr << o.help();
       return 2;
     }
-    std::cout << "| model | vocabulary | file | tokens | <unk> | share |\n|:--|--:|:--|--:|--:|--:|\n";
+    std::cout << "| model | vocabulary | file | tokens | not in the vocabulary | of which with a subword vector | "
+                 "<unk> | share |\n|:--|--:|:--|--:|--:|--:|--:|--:|\n";
     for (const std::string& model : r["model"].as<std::vector<std::string>>()) {
       const TrainedModel m = load_trained_model(model, 1);
       for (const std::string& file : r["files"].as<std::vector<std::string>>()) {
         const Dataset d = encode_tokens(read_tokens(file), m.vocab);
-        long unknown = 0;
-        for (const EncodedSentence& s : d.sentences)
-          for (int w : s.words) unknown += w == kUnkId;
-        std::cout << fmt::format("| {} | {} | {} | {} | {} | {:.2f}% |\n", model, m.vocab.words.size(), file, d.tokens,
-                                 unknown, 100.0 * static_cast<double>(unknown) / static_cast<double>(d.tokens));
+        long outside = 0, with_vector = 0;
+        for (const EncodedSentence& s : d.sentences) {
+          for (int w : s.words) outside += w == kUnkId;
+          with_vector += static_cast<long>(s.vector_tokens.size());
+        }
+        const long unknown = outside - with_vector;
+        std::cout << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f}% |\n", model, m.vocab.words.size(), file,
+                                 d.tokens, outside, with_vector, unknown,
+                                 100.0 * static_cast<double>(unknown) / static_cast<double>(d.tokens));
       }
     }
   } catch (const std::exception& e) {

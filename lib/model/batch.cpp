@@ -46,6 +46,9 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   const Index D = first != nullptr && first->size() > 0 ? static_cast<Index>(first->charlm.size()) / first->size() : 0;
   batch.charlm_dim = D;
   batch.charlm.assign(n * static_cast<std::size_t>(D), real(0));
+  batch.word_vector_dim = 0;
+  batch.vector_positions.clear();
+  batch.word_vectors.clear();
   batch.position_form.assign(n, -1);
   batch.tags.assign(static_cast<std::size_t>(T * B), -1);
   if (context)
@@ -76,6 +79,15 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
         batch.form_ids.push_back(s.forms[k]);
       }
       batch.position_form[at] = slot;
+    }
+    if (!s.vector_tokens.empty()) {
+      const Index dim = static_cast<Index>(s.word_vectors.size() / s.vector_tokens.size());
+      MEDNER_CHECK(dim > 0 && s.word_vectors.size() == s.vector_tokens.size() * static_cast<std::size_t>(dim) &&
+                       (batch.word_vector_dim == 0 || batch.word_vector_dim == dim),
+                   "a sentence's word vectors do not match its tokens or the batch");
+      batch.word_vector_dim = dim;
+      for (int t : s.vector_tokens) batch.vector_positions.push_back(t * B + b);
+      batch.word_vectors.insert(batch.word_vectors.end(), s.word_vectors.begin(), s.word_vectors.end());
     }
     for (int t = 0; t < s.targets(); ++t) {
       auto at = static_cast<std::size_t>(t * B + b);

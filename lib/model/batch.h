@@ -19,6 +19,11 @@ struct EncodedSentence {
   // Contextual embeddings from the character language model (pretrain/char_lm.h): token t's
   // D values at t * D; empty without one.
   std::vector<real> charlm;
+  // Words outside the vocabulary (kUnkId) that have a vector from the model's subword vectors
+  // (model/unknown_word_vectors.h): their token indices, and their word vectors, D values each
+  // in that order; empty without them.
+  std::vector<int> vector_tokens;
+  std::vector<real> word_vectors;
   // The tokens to tag are [target_begin, target_begin + targets()); with document context
   // (train/context.h) the others are neighbouring sentences the encoder reads but nothing scores.
   int target_begin = 0;
@@ -55,6 +60,12 @@ struct Batch {
   // Character language model embeddings, D x input_T*B (column = position; padding 0).
   Index charlm_dim = 0;
   std::vector<real> charlm;
+  // Input positions whose word vector is not the word table's <unk> column but the column of
+  // word_vectors (word_vector_dim values each, in that order): words outside the vocabulary
+  // with a vector from subwords.
+  Index word_vector_dim = 0;
+  std::vector<int> vector_positions;
+  std::vector<real> word_vectors;
   // For each target position t*B + b, its input position; empty when no sentence has context.
   std::vector<int> target_position;
   // Distinct forms of the batch for the char encoder, longest first (so the char LSTM's live

@@ -24,6 +24,8 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
     for (int j = lo; j <= hi; ++j) {
       const EncodedSentence& s = in[static_cast<std::size_t>(j)];
       if (j == i) w.target_begin = w.size();
+      for (int t : s.vector_tokens) w.vector_tokens.push_back(w.size() + t);
+      w.word_vectors.insert(w.word_vectors.end(), s.word_vectors.begin(), s.word_vectors.end());
       w.words.insert(w.words.end(), s.words.begin(), s.words.end());
       w.casing.insert(w.casing.end(), s.casing.begin(), s.casing.end());
       w.forms.insert(w.forms.end(), s.forms.begin(), s.forms.end());

@@ -103,7 +103,19 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     for (const std::string& raw : toks) {
       const std::string& tok = model_form(raw, cut);
       int w = vocab.words.find(normalize_word(tok, vocab.word_options));
-      if (w < 0) w = kUnkId;
+      if (w < 0) {
+        w = kUnkId;
+        // The vector of a word the vocabulary lacks, from subwords: of the token as written (the
+        // subword model was trained on text as written, and its vocabulary is cased).
+        if (const UnknownWordVectors* u = vocab.unknown_vectors.get()) {
+          const std::size_t at = e.word_vectors.size();
+          e.word_vectors.resize(at + static_cast<std::size_t>(u->word_dim));
+          if (u->fill(tok, e.word_vectors.data() + at))
+            e.vector_tokens.push_back(e.size());
+          else
+            e.word_vectors.resize(at);
+        }
+      }
       e.words.push_back(w);
       ++d.word_counts[static_cast<std::size_t>(w)];
       e.casing.push_back(casing_category(tok));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/batch.h"
+#include "model/unknown_word_vectors.h"
 #include "data/conll.h"
 #include "data/embeddings_file.h"
 #include "data/lexicon.h"
@@ -60,6 +61,10 @@ struct Vocabularies {
   // Pretrained vectors of words outside `words` (model/spare_vectors.h) as the model file stores
   // them; null without --keep-vectors, and once load_trained_model has moved them into `words`.
   std::shared_ptr<const std::string> spare_vectors;
+  // Vectors for the words that `words` lacks, from a subword model (model/unknown_word_vectors.h);
+  // null unless medner-train read a PREFIX.bin as --embeddings. The blob: what the model stores.
+  std::shared_ptr<const UnknownWordVectors> unknown_vectors;
+  std::shared_ptr<const std::string> unknown_vectors_blob;
   TagScheme scheme = TagScheme::IOBES;
 };
 

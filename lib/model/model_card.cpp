@@ -4,6 +4,7 @@
 #include "data/tag_scheme.h"
 #include "io/checksum.h"
 #include "model/spare_vectors.h"
+#include "model/unknown_word_vectors.h"
 #include "model/trained_model.h"
 
 #include <fmt/format.h>
@@ -104,6 +105,8 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
   const auto heads = heads_of(mf, path);
   const std::size_t words = get_vocabulary(mf, "words", path).size();
   const long spare = spare_vector_count(mf, path);
+  std::shared_ptr<const UnknownWordVectors> subwords;
+  if (const std::string* blob = find_blob(mf, kSubwordVectorsBlob)) subwords = unknown_word_vectors(*blob, path);
 
   if (json) {
     nlohmann::json config = nlohmann::json::object();
@@ -113,12 +116,20 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
                        {"weights_crc32", weights},
                        {"words", words},
                        {"spare_words", spare},
+                       {"subword_vectors", nlohmann::json()},
                        {"types", tag_types(tags)},
                        {"tags", tags},
                        {"heads", nlohmann::json::array()},
                        {"card", card},
                        {"configuration", config}};
     for (const auto& [name, head_tags] : heads) out["heads"].push_back({{"name", name}, {"tags", head_tags}});
+    if (subwords)
+      out["subword_vectors"] = {{"words", subwords->table.words().size()},
+                                {"buckets", subwords->table.subwords().buckets},
+                                {"minn", subwords->table.subwords().minn},
+                                {"maxn", subwords->table.subwords().maxn},
+                                {"offset", subwords->offset},
+                                {"dim", subwords->table.dim()}};
     return dump(out, 2) + "\n";
   }
 
@@ -131,6 +142,12 @@ std::string format_model_info(const ModelFile& mf, const std::string& path, bool
                        words, spare);
   else
     out << fmt::format("vocabulary       {} words\n", words);
+  if (subwords)
+    out << fmt::format("subword vectors  for every other word: {} words and {} n-gram buckets ({}-{} code points), "
+                       "values {}-{} of each word vector\n",
+                       subwords->table.words().size(), subwords->table.subwords().buckets,
+                       subwords->table.subwords().minn, subwords->table.subwords().maxn, subwords->offset + 1,
+                       subwords->offset + subwords->table.dim());
   out << fmt::format("types            {} ({} tags)\n", types_of(tags), tags.size());
   if (heads.size() > 1) {
     out << "heads            (--head NAME of medner-tag and medner-eval)\n";

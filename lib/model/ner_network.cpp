@@ -5,6 +5,7 @@
 #include "data/word_features.h"
 #include "ops/concat_slice.h"
 #include "ops/dropout.h"
+#include "ops/elementwise.h"
 #include "ops/loss.h"
 #include "ops/lookup.h"
 
@@ -62,7 +63,24 @@ const Crf& NerNetwork::crf(int head) const {
 NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool train) const {
   const Index N = static_cast<Index>(batch.input_T) * batch.B;
   std::vector<NodeId> parts;
-  parts.push_back(words_(tape, store_, batch.words.data(), N));
+  NodeId word = words_(tape, store_, batch.words.data(), N);
+  if (!batch.vector_positions.empty()) {
+    // Words outside the vocabulary with a vector from subwords: their columns of the lookup (the
+    // <unk> column) are replaced, word * keep + vectors, keep being 0 there and 1 elsewhere.
+    const Index D = config_.word_dim;
+    MEDNER_CHECK(batch.word_vector_dim == D, "batch word vectors of {} values, the network's words have {}",
+                 batch.word_vector_dim, D);
+    const NodeId keep = tape.constant(D, N), vectors = tape.constant(D, N);
+    tape.value(keep).setOnes();
+    tape.value(vectors).setZero();
+    for (std::size_t i = 0; i < batch.vector_positions.size(); ++i) {
+      const Index at = batch.vector_positions[i];
+      tape.value(keep).col(at).setZero();
+      tape.value(vectors).col(at) = Eigen::Map<const Vector>(batch.word_vectors.data() + static_cast<Index>(i) * D, D);
+    }
+    word = add(tape, multiply(tape, word, keep), vectors);
+  }
+  parts.push_back(word);
   if (config_.casing) parts.push_back(casing_(tape, store_, batch.casing.data(), N));
   if (config_.lexicon_types > 0) {
     MEDNER_CHECK(batch.lexicon_types == config_.lexicon_types, "batch has {} lexicon types, the network {}",

@@ -6,6 +6,7 @@
 #include "model/model_card.h"
 #include "model/shipped_models.h"
 #include "model/spare_vectors.h"
+#include "model/unknown_word_vectors.h"
 
 #include <new>
 #include <string_view>
@@ -118,9 +119,24 @@ ModelFile to_model_file(const ConfigMap& config, const Vocabularies& vocab, cons
     put_blob(mf, kCharLmBlob, *vocab.charlm_blob);
   }
   if (vocab.spare_vectors) put_blob(mf, kSpareVectorsBlob, *vocab.spare_vectors);
+  if (vocab.unknown_vectors) {
+    MEDNER_CHECK(vocab.unknown_vectors_blob != nullptr, "subword vectors without their blob");
+    put_blob(mf, kSubwordVectorsBlob, *vocab.unknown_vectors_blob);
+  }
   store_params(net.params(), mf);
   return mf;
 }
+
+namespace {
+
+void set_unknown_vectors(TrainedModel& m, const std::string& blob, const std::string& path) {
+  m.vocab.unknown_vectors = unknown_word_vectors(blob, path);
+  if (m.vocab.unknown_vectors->word_dim != m.options.word_dim)
+    throw InputError(fmt::format("{}: blob '{}' is for word vectors of {} values, the model's have {}", path,
+                                 kSubwordVectorsBlob, m.vocab.unknown_vectors->word_dim, m.options.word_dim));
+}
+
+}  // namespace
 
 TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
   TrainedModel m;
@@ -165,6 +181,10 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
     set_charlm(m.vocab, *blob, fmt::format("{}: blob '{}'", path, kCharLmBlob));
   if (const std::string* blob = find_blob(mf, kSpareVectorsBlob))
     m.vocab.spare_vectors = std::make_shared<const std::string>(*blob);
+  if (const std::string* blob = find_blob(mf, kSubwordVectorsBlob)) {
+    set_unknown_vectors(m, *blob, path);
+    m.vocab.unknown_vectors_blob = std::make_shared<const std::string>(*blob);
+  }
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))
@@ -201,7 +221,17 @@ TrainedModel load_trained_model(const std::string& model, int threads) {
   model_require_kind(mf, "model", path);
   // A model tags with its spare vectors as vocabulary words; a checkpoint keeps them aside.
   merge_spare_vectors(mf, path);
+  // The subword vectors (often the largest part of such a model) are moved out, not copied: a
+  // model loaded for tagging is never written again, so it needs no blob to store.
+  std::string subwords;
+  for (std::size_t i = 0; i < mf.blobs.size(); ++i)
+    if (mf.blobs[i].first == kSubwordVectorsBlob) {
+      subwords = std::move(mf.blobs[i].second);
+      mf.blobs.erase(mf.blobs.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
   TrainedModel m = from_model_file(mf, path);
+  if (!subwords.empty()) set_unknown_vectors(m, subwords, path);
   m.vocab.charlm_threads = threads;
   return m;
 }

@@ -101,10 +101,20 @@ void write_subword_vectors(const SubwordVectors& v, const std::string& path) {
   write_file_atomic(path, b.buffer());
 }
 
-SubwordVectors read_subword_vectors(const std::string& path) {
-  const std::string bytes = read_file(path);
+SubwordVectors read_subword_vectors(const std::string& path) { return subword_vectors_from_bytes(read_file(path), path); }
+
+bool is_subword_vectors_bytes(std::string_view bytes) {
+  const std::size_t n = std::char_traits<char>::length(kMagic);
+  // str(): u32 little-endian length, then the bytes.
+  return bytes.size() >= 4 + n && static_cast<unsigned char>(bytes[0]) == n && bytes[1] == 0 && bytes[2] == 0 &&
+         bytes[3] == 0 && bytes.substr(4, n) == kMagic;
+}
+
+SubwordVectors subword_vectors_from_bytes(const std::string& bytes, const std::string& path) {
+  if (!is_subword_vectors_bytes(bytes))
+    throw InputError(path + ": not a medner-pretrain vectors file (expected PREFIX.bin)");
   BinaryReader r(bytes, path);
-  if (r.str() != kMagic) throw InputError(path + ": not a medner-pretrain vectors file (expected PREFIX.bin)");
+  r.str();
   if (const uint32_t version = r.u32(); version != kVersion)
     throw InputError(fmt::format("{}: vectors file version {}, this medner reads {}", path, version, kVersion));
   const auto dim = static_cast<int>(r.u32());

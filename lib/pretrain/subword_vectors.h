@@ -7,6 +7,7 @@
 #include "pretrain/subwords.h"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -52,5 +53,10 @@ void write_word2vec_text(const SubwordVectors& v, const std::string& path);
 void write_subword_vectors(const SubwordVectors& v, const std::string& path);
 // InputError "path: ..." for a file that is not one, truncated or damaged.
 SubwordVectors read_subword_vectors(const std::string& path);
+// The same on the file's bytes (`path` names them in messages: a file, or a model's blob).
+SubwordVectors subword_vectors_from_bytes(const std::string& bytes, const std::string& path);
+// Whether the bytes begin as a PREFIX.bin does (medner-train --embeddings tells it from vector
+// files by this).
+bool is_subword_vectors_bytes(std::string_view bytes);
 
 }  // namespace medner

@@ -2,6 +2,7 @@
 // built (or taken from the checkpoint on --resume), the optimizer, the parameter average and the
 // parallel step made ready.
 #include "core/error.h"
+#include "data/conll.h"
 #include "data/corpus_format.h"
 #include "data/hf_json.h"
 #include "data/lexicon.h"
@@ -12,6 +13,7 @@
 #include "model/context.h"
 #include "model/spare_vectors.h"
 #include "model/trained_model.h"
+#include "model/unknown_word_vectors.h"
 #include "train/model_card_data.h"
 #include "train/training_run.h"
 
@@ -178,17 +180,39 @@ void TrainingRun::resume_network(const ModelFile& checkpoint) {
 
 void TrainingRun::build_network() {
   std::unique_ptr<PretrainedEmbeddings> pretrained;
+  // A subword model (medner-pretrain vectors PREFIX.bin) among the files: its vocabulary is a table
+  // like the others, and the model keeps it whole, for the words of new text that no table knows
+  // (model/unknown_word_vectors.h); its place among the tables is where its values go.
+  std::string subword_file, subword_bytes;
+  std::shared_ptr<UnknownWordVectors> unknown;
   if (!config_.embeddings.empty()) {
     const std::vector<std::string> files = split_file_list(config_.embeddings);
-    if (files.size() == 1) {
-      pretrained = std::make_unique<PretrainedEmbeddings>(read_embeddings(files[0]));
-    } else {
-      std::vector<PretrainedEmbeddings> tables;
-      for (const std::string& f : files) {
-        tables.push_back(read_embeddings(f));
+    std::vector<PretrainedEmbeddings> tables;
+    int offset = 0;
+    for (const std::string& f : files) {
+      std::string bytes = read_text_file(f);
+      if (is_subword_vectors_bytes(bytes)) {
+        if (unknown)
+          throw InputError(fmt::format("--embeddings: '{}' and '{}' are both subword models (PREFIX.bin); give one, "
+                                       "and the other's PREFIX.vec",
+                                       subword_file, f));
+        unknown = std::make_shared<UnknownWordVectors>();
+        unknown->offset = offset;
+        unknown->table = subword_vectors_from_bytes(bytes, f);
+        tables.push_back(subword_vocabulary_table(unknown->table));
+        subword_file = f;
+        subword_bytes = std::move(bytes);
+      } else {
+        tables.push_back(read_embeddings_bytes(bytes, f));
+      }
+      offset += tables.back().dim;
+      if (files.size() > 1)
         log_ << fmt::format("embeddings: {} words of {} dims from {}\n", tables.back().words.size(),
                             tables.back().dim, f);
-      }
+    }
+    if (files.size() == 1) {
+      pretrained = std::make_unique<PretrainedEmbeddings>(std::move(tables[0]));
+    } else {
       const WordOptions options = config_.net.word_options();
       pretrained = std::make_unique<PretrainedEmbeddings>(
           concat_embeddings(tables, [&](const std::string& w) { return normalize_word(w, options); }));
@@ -240,6 +264,15 @@ void TrainingRun::build_network() {
       vocab_.spare_vectors = std::make_shared<const std::string>(spare_vectors_bytes(spare));
       log_ << fmt::format("embeddings: the vectors of {} more words kept in the model for tagging (--keep-vectors)\n",
                           spare.words.size());
+    }
+    if (unknown) {
+      unknown->word_dim = pretrained->dim;
+      vocab_.unknown_vectors_blob =
+          std::make_shared<const std::string>(unknown_word_vectors_bytes(unknown->offset, unknown->word_dim, subword_bytes));
+      vocab_.unknown_vectors = std::move(unknown);
+      log_ << fmt::format("embeddings: {} kept in the model ({} buckets of character n-grams, {} bytes): every other "
+                          "word of dev, test and new text gets its subword vector\n",
+                          subword_file, vocab_.unknown_vectors->table.subwords().buckets, subword_bytes.size());
     }
   }
 }

@@ -47,6 +47,24 @@ awk -v RS= 'NR <= 40' data/ncbi-disease/train.tsv >"$dir/train.tsv"
 "$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/m.bin" --embeddings "$dir/a.vec" \
   --word-dim 20 --hidden 8 --char-hidden 4 --char-dim 4 --casing-dim 2 --max-epochs 1 --threads 1 >/dev/null 2>"$dir/t.err"
 check "medner-train reads the .vec ($(tail -c 200 "$dir/t.err"))" "[ $? -eq 0 ]"
+# The .bin as --embeddings: the model keeps the subword model, for words no vocabulary holds
+# (model/unknown_word_vectors.h); a killed run resumes with it to the uninterrupted run's model.
+T=(--train "$dir/train.tsv" --dev "$dir/train.tsv" --embeddings "$dir/a.bin" --word-dim 20 --hidden 8 --char-hidden 4
+   --char-dim 4 --casing-dim 2 --max-epochs 2 --threads 1)
+"$bin/medner-train" "${T[@]}" --model "$dir/s.bin" >/dev/null 2>"$dir/t.err"
+check "medner-train reads the .bin ($(tail -c 200 "$dir/t.err"))" \
+  "[ $? -eq 0 ] && grep -q 'a.bin kept in the model (5000 buckets' '$dir/t.err'"
+"$bin/medner-eval" --info "$dir/s.bin" --format json >"$dir/info.json"
+check "--info gives the subword vectors" "python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))[\"subword_vectors\"]; \
+assert (s[\"buckets\"], s[\"dim\"], s[\"offset\"], s[\"minn\"], s[\"maxn\"]) == (5000, 20, 0, 3, 6), s' '$dir/info.json'"
+MEDNER_FAULT=step:3 "$bin/medner-train" "${T[@]}" --model "$dir/sk.bin" >/dev/null 2>&1
+"$bin/medner-train" "${T[@]}" --model "$dir/sk.bin" --resume >/dev/null 2>"$dir/err"
+check "killed and resumed with the .bin: the uninterrupted model" "grep -q '^resuming from' '$dir/err' && cmp -s '$dir/s.bin' '$dir/sk.bin'"
+printf 'Hypercancerousness of the colonoscopically-seen tumours .\n' >"$dir/new.txt"
+"$bin/medner-tag" --model "$dir/s.bin" --input "$dir/new.txt" --output-format conll --threads 1 >"$dir/new.conll" 2>"$dir/err"
+check "the model with subword vectors tags new words ($(cat "$dir/err"))" "[ $? -eq 0 ] && [ \$(grep -c . '$dir/new.conll') -eq 8 ]"
+"$bin/medner-train" "${T[@]}" --embeddings "$dir/a.bin,$dir/b.bin" --word-dim 40 --model "$dir/x.bin" >/dev/null 2>"$dir/err"
+check "two .bin files are refused ($(tail -1 "$dir/err"))" "grep -qF 'are both subword models' '$dir/err' && [ ! -e '$dir/x.bin' ]"
 
 # Bad input: exit 1, one error line naming the file and line, no output written.
 bad() { refuses "$1" "$2" out "$P" vectors --input "$dir/$1" --output "$dir/out" "${opts[@]}"; }  # NAME WANT
