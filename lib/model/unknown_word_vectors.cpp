@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace medner {
 
@@ -38,13 +39,16 @@ std::shared_ptr<const UnknownWordVectors> unknown_word_vectors(const std::string
   const std::string what = fmt::format("{}: blob '{}'", path, kSubwordVectorsBlob);
   BinaryReader r(blob, what);
   auto out = std::make_shared<UnknownWordVectors>();
-  out->offset = static_cast<int>(r.u32());
-  out->word_dim = static_cast<int>(r.u32());
+  const uint32_t offset = r.u32(), word_dim = r.u32();
   out->table = subword_vectors_from_bytes(r.bytes(), what);
   r.expect_end();
-  if (out->offset < 0 || out->word_dim <= 0 || out->offset + out->table.dim() > out->word_dim)
+  // In 64 bits: a damaged header's values must not overflow the sum.
+  if (word_dim == 0 || word_dim > 1000000 ||
+      static_cast<uint64_t>(offset) + static_cast<uint64_t>(out->table.dim()) > word_dim)
     throw InputError(fmt::format("{}: a subword model of {} dims at offset {} of {}-dim word vectors", what,
-                                 out->table.dim(), out->offset, out->word_dim));
+                                 out->table.dim(), offset, word_dim));
+  out->offset = static_cast<int>(offset);
+  out->word_dim = static_cast<int>(word_dim);
   return out;
 }
 
