@@ -46,6 +46,18 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   const Index D = first != nullptr && first->size() > 0 ? static_cast<Index>(first->charlm.size()) / first->size() : 0;
   batch.charlm_dim = D;
   batch.charlm.assign(n * static_cast<std::size_t>(D), real(0));
+  // A fine-tuned language model's readings, with its token columns in the input layout.
+  batch.charlm_input.B = 0;
+  if (first != nullptr && !first->charlm_ids.empty()) {
+    std::vector<const std::vector<int>*> ids, starts, ends;
+    for (const EncodedSentence* s : sentences) {
+      MEDNER_CHECK(static_cast<int>(s->charlm_last.size()) == s->size(), "a sentence without its char LM input");
+      ids.push_back(&s->charlm_ids);
+      starts.push_back(&s->charlm_first);
+      ends.push_back(&s->charlm_last);
+    }
+    make_char_lm_input(ids, starts, ends, input_T, batch.charlm_input);
+  }
   batch.word_vector_dim = 0;
   batch.vector_positions.clear();
   batch.word_vectors.clear();

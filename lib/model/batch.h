@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/tensor.h"
+#include "pretrain/char_lm_input.h"
 
 #include <vector>
 
@@ -19,6 +20,9 @@ struct EncodedSentence {
   // Contextual embeddings from the character language model (pretrain/char_lm.h): token t's
   // D values at t * D; empty without one.
   std::vector<real> charlm;
+  // With a fine-tuned language model (--charlm-fine-tune) its input instead: the sentence as the
+  // model reads it (CharLm::encode_sentence) and each token's first and last character there.
+  std::vector<int> charlm_ids, charlm_first, charlm_last;
   // Words outside the vocabulary (kUnkId) that have a vector from the model's subword vectors
   // (model/unknown_word_vectors.h): their token indices, and their word vectors, D values each
   // in that order; empty without them.
@@ -60,6 +64,9 @@ struct Batch {
   // Character language model embeddings, D x input_T*B (column = position; padding 0).
   Index charlm_dim = 0;
   std::vector<real> charlm;
+  // Or, with a fine-tuned language model, what it reads (slots: input positions); charlm_input.B
+  // is 0 without one.
+  CharLmInput charlm_input;
   // Input positions whose word vector is not the word table's <unk> column but the column of
   // word_vectors (word_vector_dim values each, in that order): words outside the vocabulary
   // with a vector from subwords.

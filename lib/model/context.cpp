@@ -31,6 +31,12 @@ void add_context(Dataset& data, int k, const std::vector<int>& document) {
       w.forms.insert(w.forms.end(), s.forms.begin(), s.forms.end());
       w.lexicon.insert(w.lexicon.end(), s.lexicon.begin(), s.lexicon.end());
       w.charlm.insert(w.charlm.end(), s.charlm.begin(), s.charlm.end());
+      // A fine-tuned language model reads the window as one text, its sentences one after the
+      // other, each after its "\n", as it read its pretraining text.
+      const int shift = static_cast<int>(w.charlm_ids.size());
+      for (int p : s.charlm_first) w.charlm_first.push_back(shift + p);
+      for (int p : s.charlm_last) w.charlm_last.push_back(shift + p);
+      w.charlm_ids.insert(w.charlm_ids.end(), s.charlm_ids.begin(), s.charlm_ids.end());
     }
     w.target_length = centre.size();
     w.tags = centre.tags;

@@ -133,6 +133,8 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     if (vocab.charlm) {
       std::vector<std::string>& cut_tokens = lm_input[i];
       for (const std::string& raw : toks) cut_tokens.push_back(model_form(raw, cut));
+      // Tuned with the tagger, the model's states are the network's to compute: it gets the text.
+      if (vocab.charlm_fine_tune) e.charlm_ids = vocab.charlm->encode_sentence(cut_tokens, &e.charlm_last, &e.charlm_first);
     }
     if (!tagged.empty()) {
       const Sentence& s = *tagged[i];
@@ -148,7 +150,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     d.tokens += static_cast<long>(toks.size());
     d.sentences.push_back(std::move(e));
   }
-  if (vocab.charlm) {
+  if (vocab.charlm && !vocab.charlm_fine_tune) {
     std::vector<std::vector<real>> features =
         vocab.charlm->embed(lm_input, vocab.charlm_threads > 0 ? vocab.charlm_threads : omp_get_max_threads());
     for (std::size_t i = 0; i < d.sentences.size(); ++i) d.sentences[i].charlm = std::move(features[i]);

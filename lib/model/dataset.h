@@ -58,6 +58,9 @@ struct Vocabularies {
   std::shared_ptr<const CharLm> charlm;
   std::shared_ptr<const std::string> charlm_blob;
   int charlm_threads = 0;
+  // The model's --charlm-fine-tune: sentences then carry the language model's input, not its
+  // states (model/batch.h), and the network computes them with its own tuned copy.
+  bool charlm_fine_tune = false;
   // Pretrained vectors of words outside `words` (model/spare_vectors.h) as the model file stores
   // them; null without --keep-vectors, and once load_trained_model has moved them into `words`.
   std::shared_ptr<const std::string> spare_vectors;

@@ -44,6 +44,10 @@ OptionTable<ModelOptions> make_model_options() {
                                                                       {"iobes", TagScheme::IOBES}},
                        "iobes", "internal tag scheme"),
       bool_option<M>("constraints", &M::constraints, true, "forbid tag transitions invalid for the scheme (CRF)"),
+      // Last: a model file keeps its options in table order, and this one came last.
+      bool_option<M>("charlm-fine-tune", &M::charlm_fine_tune, false,
+                     "train the --charlm language model's embedding and LSTM with the tagger (the model file keeps "
+                     "the tuned copy) instead of reading its states as fixed features"),
   };
   // The CNN's window is centred on each character, so it must be odd.
   Option<M>& width = *std::find_if(t.begin(), t.end(), [](const Option<M>& o) { return o.name == "char-width"; });

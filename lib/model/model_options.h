@@ -27,6 +27,9 @@ struct ModelOptions {
   bool crf = false;  // output: CRF, or a per-token softmax
   TagScheme tag_scheme = TagScheme::IOBES;  // internal scheme
   bool constraints = false;  // CRF: forbid transitions invalid for the scheme
+  // The character language model (--charlm) is trained with the tagger: the network holds its
+  // own copy, and computes its states per batch (model/ner_network.h).
+  bool charlm_fine_tune = false;
 
   WordOptions word_options() const;
 };

@@ -47,12 +47,38 @@ NerNetwork::NerNetwork(const NetworkConfig& config, Rng& init) : config_(config)
       MEDNER_CHECK(config.extra_heads[k].name != name, "two heads are named '{}'", name);
     add_head("." + name, config.extra_heads[h].tags);
   }
+  if (config.charlm_fine_tune) {
+    MEDNER_CHECK(config.charlm_chars >= 3 && config.charlm_dim == 2 * config.charlm.hidden,
+                 "a tuned char LM of {} characters and {} values per token, hidden size {}", config.charlm_chars,
+                 config.charlm_dim, config.charlm.hidden);
+    for (int d = 0; d < 2; ++d)
+      charlm_[d] = CharLmEncoder(store_, char_lm_direction_name(d), config.charlm, config.charlm_chars, init);
+  }
   store_.finalize();
 }
 
 const std::vector<std::string>& NerNetwork::tags(int head) const {
   MEDNER_CHECK(head >= 0 && head < heads(), "head {} of a network with {}", head, heads());
   return head == 0 ? config_.tags : config_.extra_heads[static_cast<std::size_t>(head - 1)].tags;
+}
+
+void NerNetwork::copy_charlm(const CharLm& lm) {
+  MEDNER_CHECK(config_.charlm_fine_tune, "copy_charlm: the network does not tune a language model");
+  const std::string prefix = "charlm/";
+  int copied = 0;
+  for (int i = 0; i < store_.count(); ++i) {
+    const Param p = store_.param(i);
+    const ParamInfo& info = store_.info(p);
+    if (info.name.compare(0, prefix.size(), prefix) != 0) continue;
+    const Param from = lm.params().find(info.name);
+    MEDNER_CHECK(from.valid(), "the language model has no parameter '{}'", info.name);
+    const ParamInfo& f = lm.params().info(from);
+    MEDNER_CHECK(f.rows == info.rows && f.cols == info.cols, "'{}' is {} x {} in the language model, {} x {} here",
+                 info.name, f.rows, f.cols, info.rows, info.cols);
+    store_.value(p) = lm.params().value(from);
+    ++copied;
+  }
+  MEDNER_CHECK(copied > 0, "copy_charlm: no language model parameters");
 }
 
 const Crf& NerNetwork::crf(int head) const {
@@ -92,7 +118,15 @@ NodeId NerNetwork::emissions(Tape& tape, const Batch& batch, Rng* rng, bool trai
     NodeId per_form = chars_(tape, store_, batch.form_chars.data(), batch.form_offsets.data(), forms);
     parts.push_back(gather_columns(tape, per_form, batch.position_form.data(), N));  // padding -> 0
   }
-  if (config_.charlm_dim > 0) {
+  if (config_.charlm_fine_tune) {
+    // The token columns of the two directions' states: [forward; backward], as CharLm::embed.
+    const CharLmInput& in = batch.charlm_input;
+    MEDNER_CHECK(in.B == batch.B && static_cast<Index>(in.fwd_col.size()) == N, "a batch without its char LM input");
+    const NodeId hf = charlm_[0].states(tape, store_, in.fwd.data(), in.T, in.B, in.lengths.data());
+    const NodeId hb = charlm_[1].states(tape, store_, in.bwd.data(), in.T, in.B, in.lengths.data());
+    parts.push_back(gather_columns(tape, hf, in.fwd_col.data(), N));
+    parts.push_back(gather_columns(tape, hb, in.bwd_col.data(), N));
+  } else if (config_.charlm_dim > 0) {
     MEDNER_CHECK(batch.charlm_dim == config_.charlm_dim, "batch has {} char LM values per token, the network {}",
                  batch.charlm_dim, config_.charlm_dim);
     const NodeId lm = tape.constant(config_.charlm_dim, N);

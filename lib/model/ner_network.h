@@ -1,6 +1,14 @@
 // The tagger network: [word embedding; casing embedding; lexicon features; char encoder; char LM
-// states (fixed inputs: the language model is not trained with the tagger)] -> dropout -> BiLSTM
-// (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns its ParamStore.
+// states] -> dropout -> BiLSTM (stacked) -> dropout -> linear emissions -> CRF (or softmax). Owns
+// its ParamStore.
+//
+// The char LM states are fixed inputs computed once per sentence (Batch::charlm), or, with
+// charlm_fine_tune, computed here from the batch's text (Batch::charlm_input) by the network's own
+// copy of the language model's embedding and LSTM in each direction, which then trains with the
+// rest. That copy is made last (after every head) under the language model's names
+// ("charlm/fwd/...", pretrain/char_lm.h) and starts as the language model (copy_charlm), so a
+// network that tunes it computes, before its first step, the emissions of one that reads the
+// fixed states.
 //
 // Several heads (multi-corpus training, issue 18): the layers up to the BiLSTM are shared, and
 // each head has its own linear emissions and CRF over its own tags, since corpora annotate
@@ -23,6 +31,7 @@
 #include "layers/linear.h"
 #include "layers/lstm.h"
 #include "model/model_options.h"
+#include "pretrain/char_lm.h"
 
 #include <memory>
 #include <string>
@@ -41,6 +50,8 @@ struct NetworkConfig : ModelOptions {
   Index words = 0, chars = 0;     // vocabulary sizes
   int lexicon_types = 0;          // types of the model's lexicon (data/lexicon.h); 0: none
   Index charlm_dim = 0;           // size of the char LM embeddings (pretrain/char_lm.h); 0: none
+  CharLmConfig charlm;            // with charlm_fine_tune: the language model's sizes
+  Index charlm_chars = 0;         // and its characters
   std::vector<std::string> tags;  // labels of head 0, internal scheme
   std::vector<HeadConfig> extra_heads;  // heads 1, 2, ...
 };
@@ -69,6 +80,9 @@ class NerNetwork {
   // reusable CRF decoding memory.
   std::vector<std::vector<int>> decode(Tape& tape, const Batch& batch, CrfWorkspace* ws = nullptr) const;
 
+  // Sets the network's copy of the language model (charlm_fine_tune) to lm's values.
+  void copy_charlm(const CharLm& lm);
+
   bool has_crf() const { return !crfs_.empty(); }
   const Crf& crf(int head = 0) const;
 
@@ -80,6 +94,7 @@ class NerNetwork {
   BiLstm bilstm_;
   std::vector<Linear> outputs_;            // per head
   std::vector<std::unique_ptr<Crf>> crfs_;  // per head; empty for softmax output
+  CharLmEncoder charlm_[2];                 // with charlm_fine_tune: forward, backward
 };
 
 }  // namespace medner

@@ -50,6 +50,10 @@ double min_param_values(const ModelOptions& c, const Vocabularies& v) {
     const auto l = static_cast<double>(head.tags.size());
     n += 2 * h * l + (c.crf ? l * l : 0);
   }
+  if (c.charlm_fine_tune && v.charlm) {  // the tuned copy: embedding and LSTM per direction
+    const auto lh = static_cast<double>(v.charlm->config().hidden), ld = static_cast<double>(v.charlm->config().char_dim);
+    n += 2 * (ld * static_cast<double>(v.charlm->chars().size()) + 4 * lh * (ld + lh + 1));
+  }
   return n;
 }
 
@@ -84,6 +88,10 @@ NetworkConfig network_config(const ModelOptions& options, const Vocabularies& vo
   n.chars = vocab.chars.size();
   n.lexicon_types = vocab.lexicon ? vocab.lexicon->types() : 0;
   n.charlm_dim = vocab.charlm ? vocab.charlm->embedding_dim() : 0;
+  if (vocab.charlm && options.charlm_fine_tune) {
+    n.charlm = vocab.charlm->config();
+    n.charlm_chars = static_cast<Index>(vocab.charlm->chars().size());
+  }
   n.tags = vocab.tags.entries();
   for (const Vocabularies::Head& h : vocab.extra_heads) n.extra_heads.push_back({h.name, h.tags.entries()});
   n.tag_scheme = vocab.scheme;
@@ -185,6 +193,11 @@ TrainedModel from_model_file(const ModelFile& mf, const std::string& path) {
     set_unknown_vectors(m, *blob, path);
     m.vocab.unknown_vectors_blob = std::make_shared<const std::string>(*blob);
   }
+  if (m.options.charlm_fine_tune && !m.vocab.charlm)
+    throw InputError(fmt::format("{}: the model tunes a character language model (charlm-fine-tune) but holds none "
+                                 "(blob '{}'); the file is corrupted or was edited",
+                                 path, kCharLmBlob));
+  m.vocab.charlm_fine_tune = m.options.charlm_fine_tune;
   m.vocab.scheme = m.options.tag_scheme;
   for (const std::string& tag : m.vocab.tags.entries())
     if (!parse_tag(tag))

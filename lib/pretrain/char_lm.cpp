@@ -18,9 +18,22 @@ namespace medner {
 namespace {
 
 const char* const kCharLmKind = "charlm";
-const char* const kDirName[2] = {"fwd", "bwd"};
 
 }  // namespace
+
+std::string char_lm_direction_name(int dir) { return dir == 0 ? "charlm/fwd" : "charlm/bwd"; }
+
+CharLmEncoder::CharLmEncoder(ParamStore& store, const std::string& name, const CharLmConfig& config, Index chars,
+                             Rng& init)
+    : chars_(store, name + "/chars", config.char_dim, chars, init, /*sparse=*/false),
+      lstm_(store, name + "/lstm", config.char_dim, config.hidden, init) {}
+
+NodeId CharLmEncoder::states(Tape& tape, const ParamStore& store, const int* ids, Index T, Index B,
+                             const int* lengths, LstmCarry* carry) const {
+  // The input projection W_x e_c + b of every character once (4H x C), gathered per position.
+  const NodeId table = lstm_.input_projection(tape, store, tape.param(store, chars_.table()));
+  return lstm_.recurrence_gather(tape, store, table, T, B, lengths, ids, carry);
+}
 
 CharLm::CharLm(const CharLmConfig& config, std::vector<std::string> chars, Rng& init)
     : config_(config), chars_(std::move(chars)) {
@@ -35,9 +48,8 @@ CharLm::CharLm(const CharLmConfig& config, std::vector<std::string> chars, Rng& 
   }
   const auto C = static_cast<Index>(chars_.size());
   for (int d = 0; d < 2; ++d) {
-    const std::string n = std::string("charlm/") + kDirName[d];
-    dir_[d].chars = Embedding(store_, n + "/chars", config.char_dim, C, init, /*sparse=*/false);
-    dir_[d].lstm = Lstm(store_, n + "/lstm", config.char_dim, config.hidden, init);
+    const std::string n = char_lm_direction_name(d);
+    dir_[d].encoder = CharLmEncoder(store_, n, config, C, init);
     dir_[d].out = Linear(store_, n + "/out", config.hidden, C, init);
   }
   store_.finalize();
@@ -48,9 +60,11 @@ int CharLm::char_id(char32_t cp) const {
   return it == index_.end() ? kCharLmUnk : it->second;
 }
 
-std::vector<int> CharLm::encode_sentence(const std::vector<std::string>& tokens, std::vector<int>* last_char) const {
+std::vector<int> CharLm::encode_sentence(const std::vector<std::string>& tokens, std::vector<int>* last_char,
+                                         std::vector<int>* first_char) const {
   std::vector<int> ids = {kCharLmBoundary};
   if (last_char != nullptr) last_char->clear();
+  if (first_char != nullptr) first_char->clear();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (i > 0) ids.push_back(kCharLmSpace);
     const std::size_t before = ids.size();
@@ -61,24 +75,17 @@ std::vector<int> CharLm::encode_sentence(const std::vector<std::string>& tokens,
       ids.push_back(char_id(cp));
     }
     if (ids.size() == before) ids.push_back(kCharLmUnk);  // an empty token still takes a place
+    if (first_char != nullptr) first_char->push_back(static_cast<int>(before));
     if (last_char != nullptr) last_char->push_back(static_cast<int>(ids.size()) - 1);
   }
   return ids;
-}
-
-NodeId CharLm::states(Tape& tape, int dir, const int* ids, Index T, Index B, const int* lengths,
-                      LstmCarry* carry) const {
-  const Direction& d = dir_[dir];
-  // The input projection W_x e_c + b of every character once (4H x C), gathered per position.
-  const NodeId table = d.lstm.input_projection(tape, store_, tape.param(store_, d.chars.table()));
-  return d.lstm.recurrence_gather(tape, store_, table, T, B, lengths, ids, carry);
 }
 
 NodeId CharLm::loss(Tape& tape, int dir, const int* inputs, const int* targets, Index T, Index B,
                     LstmCarry* carry) const {
   MEDNER_CHECK(dir == 0 || dir == 1, "char LM direction {}", dir);
   const std::vector<int> lengths(static_cast<std::size_t>(B), static_cast<int>(T));
-  const NodeId h = states(tape, dir, inputs, T, B, lengths.data(), carry);
+  const NodeId h = dir_[dir].encoder.states(tape, store_, inputs, T, B, lengths.data(), carry);
   const NodeId logits = dir_[dir].out(tape, store_, h);  // C x (T*B)
   return softmax_nll(tape, logits, targets, T * B);
 }
@@ -87,8 +94,8 @@ std::vector<std::vector<real>> CharLm::embed(const std::vector<std::vector<std::
                                              int threads) const {
   constexpr std::size_t kBatch = 32;
   const std::size_t n = sentences.size();
-  std::vector<std::vector<int>> ids(n), last(n);
-  for (std::size_t s = 0; s < n; ++s) ids[s] = encode_sentence(sentences[s], &last[s]);
+  std::vector<std::vector<int>> ids(n), first(n), last(n);
+  for (std::size_t s = 0; s < n; ++s) ids[s] = encode_sentence(sentences[s], &last[s], &first[s]);
   // Batches of sentences of similar length, so the recurrence's live columns stay dense.
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -100,42 +107,37 @@ std::vector<std::vector<real>> CharLm::embed(const std::vector<std::vector<std::
 #pragma omp parallel num_threads(std::max(1, threads))
   {
     Tape tape;  // inference: no gradients
-    std::vector<int> fwd, bwd, lengths;
+    CharLmInput in;
+    std::vector<const std::vector<int>*> x, f, l;
 #pragma omp for schedule(dynamic)
     for (long k = 0; k < batches; ++k) {
       try {
-        const std::size_t first = static_cast<std::size_t>(k) * kBatch, end = std::min(n, first + kBatch);
-        const auto B = static_cast<Index>(end - first);
-        const auto T = static_cast<Index>(ids[order[first]].size());
-        fwd.assign(static_cast<std::size_t>(T * B), kCharLmBoundary);
-        bwd = fwd;
-        lengths.assign(static_cast<std::size_t>(B), 0);
-        // Backward reading: "\n" then the sentence's characters from its end; forward position
-        // p >= 1 of a sequence of length L is backward position L - p.
-        for (Index b = 0; b < B; ++b) {
-          const std::vector<int>& x = ids[order[first + static_cast<std::size_t>(b)]];
-          const auto L = static_cast<Index>(x.size());
-          lengths[static_cast<std::size_t>(b)] = static_cast<int>(L);
-          for (Index p = 0; p < L; ++p) fwd[static_cast<std::size_t>(p * B + b)] = x[static_cast<std::size_t>(p)];
-          for (Index p = 1; p < L; ++p)
-            bwd[static_cast<std::size_t>((L - p) * B + b)] = x[static_cast<std::size_t>(p)];
+        const std::size_t begin = static_cast<std::size_t>(k) * kBatch, end = std::min(n, begin + kBatch);
+        x.clear();
+        f.clear();
+        l.clear();
+        Index slots = 0;
+        for (std::size_t j = begin; j < end; ++j) {
+          x.push_back(&ids[order[j]]);
+          f.push_back(&first[order[j]]);
+          l.push_back(&last[order[j]]);
+          slots = std::max(slots, static_cast<Index>(last[order[j]].size()));
         }
+        make_char_lm_input(x, f, l, slots, in);
         tape.clear();
-        const NodeId hf = states(tape, 0, fwd.data(), T, B, lengths.data(), nullptr);
-        const NodeId hb = states(tape, 1, bwd.data(), T, B, lengths.data(), nullptr);
+        const NodeId hf = dir_[0].encoder.states(tape, store_, in.fwd.data(), in.T, in.B, in.lengths.data());
+        const NodeId hb = dir_[1].encoder.states(tape, store_, in.bwd.data(), in.T, in.B, in.lengths.data());
         const auto F = tape.value(hf), Bk = tape.value(hb);
-        for (Index b = 0; b < B; ++b) {
-          const std::size_t s = order[first + static_cast<std::size_t>(b)];
-          const std::vector<int>& lc = last[s];
-          const Index L = lengths[static_cast<std::size_t>(b)];
+        for (Index b = 0; b < in.B; ++b) {
+          const std::size_t s = order[begin + static_cast<std::size_t>(b)];
+          const auto tokens = static_cast<Index>(last[s].size());
           std::vector<real>& e = out[s];
-          e.resize(lc.size() * static_cast<std::size_t>(2 * H));
-          MatrixMap E(e.data(), 2 * H, static_cast<Index>(lc.size()));
-          for (std::size_t i = 0; i < lc.size(); ++i) {
-            const Index first_char = i == 0 ? 1 : lc[i - 1] + 2;  // after "\n", or after the space
-            const auto col = static_cast<Index>(i);
-            E.col(col).head(H) = F.col(lc[i] * B + b);
-            E.col(col).tail(H) = Bk.col((L - first_char) * B + b);
+          e.resize(static_cast<std::size_t>(tokens * 2 * H));
+          MatrixMap E(e.data(), 2 * H, tokens);
+          for (Index i = 0; i < tokens; ++i) {
+            const auto slot = static_cast<std::size_t>(i * in.B + b);
+            E.col(i).head(H) = F.col(in.fwd_col[slot]);
+            E.col(i).tail(H) = Bk.col(in.bwd_col[slot]);
           }
         }
       } catch (...) {

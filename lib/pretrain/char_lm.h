@@ -13,6 +13,10 @@
 // Per direction: a character embedding (D x C), one LSTM layer (H) and a softmax over the C
 // characters. Characters outside the model's set read as <unk>. Not here: training
 // (pretrain/char_lm_training.h).
+//
+// A tagger that fine-tunes the language model (medner-train --charlm-fine-tune) holds copies of
+// the two directions' embedding and LSTM in its own network (CharLmEncoder, same parameter
+// names), fed by CharLmInput: the same readings of its sentences that embed() builds.
 #pragma once
 
 #include "core/params.h"
@@ -21,6 +25,7 @@
 #include "layers/embedding.h"
 #include "layers/linear.h"
 #include "layers/lstm.h"
+#include "pretrain/char_lm_input.h"
 
 #include <memory>
 #include <string>
@@ -35,9 +40,26 @@ struct CharLmConfig {
   Index hidden = 256;
 };
 
-// The first three characters of every model: <unk>, the sentence boundary and the space.
-inline constexpr int kCharLmUnk = 0, kCharLmBoundary = 1, kCharLmSpace = 2;
 inline const char* const kCharLmUnkName = "<unk>";
+
+// The parameter prefix of direction dir (0 forward, 1 backward): "charlm/fwd", "charlm/bwd".
+std::string char_lm_direction_name(int dir);
+
+// One direction of the model without its softmax: the character embedding and the LSTM, as
+// layers of a ParamStore. Adds NAME/chars (D x C) and NAME/lstm/...
+class CharLmEncoder {
+ public:
+  CharLmEncoder() = default;
+  CharLmEncoder(ParamStore& store, const std::string& name, const CharLmConfig& config, Index chars, Rng& init);
+  // The states H x (T*B) over ids (time-major, lengths per sequence; past its length a sequence
+  // holds its last state). carry: ops/lstm_recurrence.h (null: start from zero).
+  NodeId states(Tape& tape, const ParamStore& store, const int* ids, Index T, Index B, const int* lengths,
+                LstmCarry* carry = nullptr) const;
+
+ private:
+  Embedding chars_;
+  Lstm lstm_;
+};
 
 class CharLm {
  public:
@@ -54,8 +76,10 @@ class CharLm {
 
   int char_id(char32_t cp) const;
   // The ids of a sentence as the forward model reads it ("\n" + tokens joined by spaces);
-  // last_char[i] gets the position of token i's last character. Tokens must not be empty.
-  std::vector<int> encode_sentence(const std::vector<std::string>& tokens, std::vector<int>* last_char) const;
+  // last_char[i] gets the position of token i's last character, first_char[i] (when not null) of
+  // its first. An empty token reads as one <unk>.
+  std::vector<int> encode_sentence(const std::vector<std::string>& tokens, std::vector<int>* last_char,
+                                   std::vector<int>* first_char = nullptr) const;
 
   // The summed negative log-likelihood of the targets of direction `dir` (0 forward, 1
   // backward) given the inputs: B sequences of T ids, time-major (position t*B + b), each target
@@ -71,12 +95,9 @@ class CharLm {
 
  private:
   struct Direction {
-    Embedding chars;
-    Lstm lstm;
+    CharLmEncoder encoder;
     Linear out;
   };
-  // The states H x (T*B) of direction dir over ids (time-major, lengths per sequence).
-  NodeId states(Tape& tape, int dir, const int* ids, Index T, Index B, const int* lengths, LstmCarry* carry) const;
 
   CharLmConfig config_;
   std::vector<std::string> chars_;

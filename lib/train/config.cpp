@@ -55,7 +55,7 @@ OptionTable<T> make_train_options() {
                      "model file keeps the names"),
       text_option<T>("charlm", OptionKind::Path, &T::charlm, "",
                      "a character language model (medner-pretrain charlm): its states at each token's boundaries "
-                     "are token features, fixed during training; the model file keeps it"),
+                     "are token features, fixed during training unless --charlm-fine-tune; the model file keeps it"),
       bool_option<T>("keep-vectors", &T::keep_vectors, false,
                      "keep the --embeddings vectors of words outside the vocabulary in the model file, so that "
                      "such words of text tagged later get their vector instead of <unk> (training is unchanged)"),
@@ -108,6 +108,7 @@ OptionTable<T> make_train_options() {
                      "how several corpora share an epoch's batches: in proportion to sentences^(1/T); 1: each "
                      "corpus once an epoch, larger: small corpora more often (every corpus alike as T grows)"),
   });
+  append(model_part("charlm-fine-tune", "charlm-fine-tune"));
   return t;
 }
 
@@ -156,6 +157,8 @@ ConfigMap stored_config(const ConfigMap& effective) { return stored_entries(trai
 TrainConfig TrainConfig::from_map(const ConfigMap& m) {
   TrainConfig c = parse_options(train_options(), m);
   head_corpora(c.head_name, c.train, c.dev, c.test, c.aux, c.targets);  // the --aux and --targets errors, early
+  if (c.net.charlm_fine_tune && c.charlm.empty())
+    throw InputError("--charlm-fine-tune: there is no language model to tune; give it with --charlm FILE");
   check_output_path("model", c.model);
   check_output_path("checkpoint", c.checkpoint);
   check_output_path("log", c.log);

@@ -251,10 +251,15 @@ void TrainingRun::build_network() {
     set_charlm(vocab_, read_file(config_.charlm), config_.charlm);
     log_ << fmt::format("charlm: {} ({} characters, {} values per token)\n", config_.charlm,
                         vocab_.charlm->chars().size(), vocab_.charlm->embedding_dim());
+    vocab_.charlm_fine_tune = config_.net.charlm_fine_tune;
   }
   vocab_.charlm_threads = threads_;
   Rng init(config_.seed);
   net_ = std::make_unique<NerNetwork>(network_config(config_.net, vocab_), init);
+  if (vocab_.charlm_fine_tune) {
+    net_->copy_charlm(*vocab_.charlm);
+    log_ << "charlm: tuned with the tagger, starting from the file's values\n";
+  }
   if (pretrained) {
     int found = load_pretrained_vectors(*pretrained, vocab_, *net_, config_.embeddings);
     log_ << fmt::format("embeddings: {} of {} words have pretrained vectors ({}, {} dims)\n", found,

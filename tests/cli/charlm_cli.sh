@@ -54,6 +54,35 @@ cut -f1 "$dir/train.tsv" | awk 'NF { printf "%s ", $1 } !NF { print "" }' | head
 "$bin/medner-tag" --model "$dir/m.bin" --input "$dir/raw.txt" --threads 2 >"$dir/t2.jsonl"
 check "medner-tag: 20 lines, the same with 1 and 2 threads" \
   "[ $(wc -l <"$dir/t1.jsonl") -eq 20 ] && cmp -s '$dir/t1.jsonl' '$dir/t2.jsonl'"
+# The language model tuned with the tagger (--charlm-fine-tune): the model keeps the tuned copy,
+# medner-eval re-scores the card, and a killed run resumes to the uninterrupted run's model.
+FT=(--train "$dir/train.tsv" --dev "$dir/train.tsv" --test "$dir/train.tsv" --charlm "$dir/a.charlm"
+  --charlm-fine-tune --word-dim 16 --casing-dim 4 --char-dim 8 --char-hidden 8 --hidden 16 --dropout 0
+  --singleton-unk 0 --lr 0.02 --lr-decay 0 --batch-size 8 --max-epochs 3 --threads 1)
+"$bin/medner-train" "${FT[@]}" --model "$dir/ft.bin" 2>"$dir/ft.err"
+check "medner-train --charlm-fine-tune exit 0 ($(tail -c 300 "$dir/ft.err"))" \
+  "[ $? -eq 0 ] && grep -q '^charlm: tuned with the tagger' '$dir/ft.err'"
+ft_f1=$(sed -n 's/^test P .* F1 *\([0-9.]*\).*/\1/p' "$dir/ft.err")
+"$bin/medner-eval" --model "$dir/ft.bin" --data "$dir/train.tsv" --threads 2 >"$dir/ft-eval.txt" 2>&1
+check "the tuned model re-scores the card's test F1 $ft_f1 ($(head -2 "$dir/ft-eval.txt" | tail -1))" \
+  "[ -n '$ft_f1' ] && grep -q 'FB1: *$ft_f1\$' '$dir/ft-eval.txt'"
+"$bin/medner-eval" --info "$dir/ft.bin" --format json >"$dir/ft-info.json" 2>&1
+check "--info: the stored option charlm-fine-tune" "grep -q '\"charlm-fine-tune\": *\"true\"' '$dir/ft-info.json'"
+"$bin/medner-tag" --model "$dir/ft.bin" --input "$dir/raw.txt" --threads 1 >"$dir/ft1.jsonl"
+"$bin/medner-tag" --model "$dir/ft.bin" --input "$dir/raw.txt" --threads 2 >"$dir/ft2.jsonl"
+check "tuned: medner-tag tags 20 lines, the same with 1 and 2 threads" \
+  "[ $(wc -l <"$dir/ft1.jsonl") -eq 20 ] && cmp -s '$dir/ft1.jsonl' '$dir/ft2.jsonl'"
+MEDNER_FAULT=step:10 "$bin/medner-train" "${FT[@]}" --model "$dir/ftk.bin" 2>/dev/null
+rc=$?
+check "MEDNER_FAULT=step:10 killed the tuning run ($rc)" "[ $rc = 137 ]"
+"$bin/medner-train" "${FT[@]}" --model "$dir/ftk.bin" --resume 2>"$dir/ftk.err"
+check "killed and resumed: the uninterrupted tuned model" \
+  "grep -q '^resuming from' '$dir/ftk.err' && cmp -s '$dir/ft.bin' '$dir/ftk.bin'"
+"$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/x.bin" --charlm-fine-tune \
+  --max-epochs 1 2>"$dir/err"
+rc=$?
+check "--charlm-fine-tune without --charlm: exit 1 (got $rc; $(tail -1 "$dir/err"))" \
+  "[ $rc -eq 1 ] && grep -qF -- '--charlm-fine-tune: there is no language model to tune' '$dir/err' && [ ! -e '$dir/x.bin' ]"
 "$bin/medner-train" --train "$dir/train.tsv" --dev "$dir/train.tsv" --model "$dir/x.bin" --charlm "$dir/m.bin" \
   --max-epochs 1 2>"$dir/err"
 rc=$?
