@@ -56,6 +56,16 @@ void put_blob(ModelFile& mf, const std::string& name, std::string bytes) {
   mf.blobs.emplace_back(name, std::move(bytes));
 }
 
+bool take_blob(ModelFile& mf, const std::string& name, std::string& bytes) {
+  for (auto it = mf.blobs.begin(); it != mf.blobs.end(); ++it)
+    if (it->first == name) {
+      bytes = std::move(it->second);
+      mf.blobs.erase(it);
+      return true;
+    }
+  return false;
+}
+
 void put_blob_reals(ModelFile& mf, const std::string& name, const real* data, std::size_t n) {
   BinaryWriter w;
   w.reserve(9 + n * sizeof(real));

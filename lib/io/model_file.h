@@ -72,6 +72,9 @@ const std::string* find_blob(const ModelFile& mf, const std::string& name);  // 
 const std::string& get_blob(const ModelFile& mf, const std::string& name, const std::string& path);
 // Adds the blob, or replaces the one of that name.
 void put_blob(ModelFile& mf, const std::string& name, std::string bytes);
+// Moves the blob of that name into `bytes` and removes it from the file (no copy of what may be
+// tens of megabytes); false, with `bytes` untouched, if absent.
+bool take_blob(ModelFile& mf, const std::string& name, std::string& bytes);
 
 // --- typed blobs (encoded with BinaryWriter; a blob read as the wrong type is an InputError) -----
 

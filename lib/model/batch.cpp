@@ -49,14 +49,16 @@ void make_batch(const std::vector<const EncodedSentence*>& sentences, const Form
   // A fine-tuned language model's readings, with its token columns in the input layout.
   batch.charlm_input.B = 0;
   if (first != nullptr && !first->charlm_ids.empty()) {
-    std::vector<const std::vector<int>*> ids, starts, ends;
+    batch.charlm_ids_of.clear();
+    batch.charlm_first_of.clear();
+    batch.charlm_last_of.clear();
     for (const EncodedSentence* s : sentences) {
       MEDNER_CHECK(static_cast<int>(s->charlm_last.size()) == s->size(), "a sentence without its char LM input");
-      ids.push_back(&s->charlm_ids);
-      starts.push_back(&s->charlm_first);
-      ends.push_back(&s->charlm_last);
+      batch.charlm_ids_of.push_back(&s->charlm_ids);
+      batch.charlm_first_of.push_back(&s->charlm_first);
+      batch.charlm_last_of.push_back(&s->charlm_last);
     }
-    make_char_lm_input(ids, starts, ends, input_T, batch.charlm_input);
+    make_char_lm_input(batch.charlm_ids_of, batch.charlm_first_of, batch.charlm_last_of, input_T, batch.charlm_input);
   }
   batch.word_vector_dim = 0;
   batch.vector_positions.clear();

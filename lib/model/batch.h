@@ -81,6 +81,8 @@ struct Batch {
   std::vector<int> form_chars, form_offsets;
   std::vector<int> position_form;  // input_T*B
   std::vector<int> form_ids, form_rank;  // scratch: dataset form ids in first-seen order, new index
+  // Scratch: each sentence's language model ids, first and last character positions.
+  std::vector<const std::vector<int>*> charlm_ids_of, charlm_first_of, charlm_last_of;
   int tokens() const;
 };
 

@@ -93,8 +93,12 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
   d.forms.offsets.push_back(0);
   d.word_counts.assign(static_cast<std::size_t>(vocab.words.size()), 0);
   d.sentences.reserve(token_lists.size());
-  // The tokens as the character language model reads them: cut as for the other features.
-  std::vector<std::vector<std::string>> lm_input(vocab.charlm ? token_lists.size() : 0);
+  // The tokens as the character language model reads them: cut as for the other features. A fixed
+  // model embeds every sentence at the end, in one threaded pass; a tuned one only needs each
+  // sentence's character ids, so one scratch list serves.
+  const bool fixed_lm = vocab.charlm && !vocab.charlm_fine_tune;
+  std::vector<std::vector<std::string>> lm_input(fixed_lm ? token_lists.size() : 0);
+  std::vector<std::string> tuned_lm_tokens;
   std::string cut;
   for (std::size_t i = 0; i < token_lists.size(); ++i) {
     const auto& toks = *token_lists[i];
@@ -131,10 +135,11 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     }
     if (vocab.lexicon) vocab.lexicon->append_features(toks, e.lexicon);
     if (vocab.charlm) {
-      std::vector<std::string>& cut_tokens = lm_input[i];
+      std::vector<std::string>& cut_tokens = fixed_lm ? lm_input[i] : tuned_lm_tokens;
+      cut_tokens.clear();
       for (const std::string& raw : toks) cut_tokens.push_back(model_form(raw, cut));
       // Tuned with the tagger, the model's states are the network's to compute: it gets the text.
-      if (vocab.charlm_fine_tune) e.charlm_ids = vocab.charlm->encode_sentence(cut_tokens, &e.charlm_last, &e.charlm_first);
+      if (!fixed_lm) e.charlm_ids = vocab.charlm->encode_sentence(cut_tokens, &e.charlm_last, &e.charlm_first);
     }
     if (!tagged.empty()) {
       const Sentence& s = *tagged[i];
@@ -150,7 +155,7 @@ Dataset encode(const std::vector<const std::vector<std::string>*>& token_lists,
     d.tokens += static_cast<long>(toks.size());
     d.sentences.push_back(std::move(e));
   }
-  if (vocab.charlm && !vocab.charlm_fine_tune) {
+  if (fixed_lm) {
     std::vector<std::vector<real>> features =
         vocab.charlm->embed(lm_input, vocab.charlm_threads > 0 ? vocab.charlm_threads : omp_get_max_threads());
     for (std::size_t i = 0; i < d.sentences.size(); ++i) d.sentences[i].charlm = std::move(features[i]);

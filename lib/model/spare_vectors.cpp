@@ -49,12 +49,12 @@ long spare_vector_count(const ModelFile& mf, const std::string& path) {
 }
 
 long merge_spare_vectors(ModelFile& mf, const std::string& path) {
-  std::size_t blob = 0;
-  while (blob < mf.blobs.size() && mf.blobs[blob].first != kSpareVectorsBlob) ++blob;
-  if (blob == mf.blobs.size()) return 0;
+  // Taken out of the file first: merged, its words are the table's, and on an error the load stops.
+  std::string blob;
+  if (!take_blob(mf, kSpareVectorsBlob, blob)) return 0;
   const std::string what = fmt::format("blob '{}'", kSpareVectorsBlob);
-  BinaryReader r(mf.blobs[blob].second, path);
-  BinaryReader s = r.sub(mf.blobs[blob].second.size(), what);
+  BinaryReader r(blob, path);
+  BinaryReader s = r.sub(blob.size(), what);
   const uint32_t dim = s.u32();
   const std::size_t count = s.count(s.u64(), 4, "spare words");
   std::vector<std::string> words;
@@ -80,7 +80,6 @@ long merge_spare_vectors(ModelFile& mf, const std::string& path) {
   table->data.insert(table->data.end(), values.begin(), values.end());
   table->cols += static_cast<Index>(count);
   vocab->insert(vocab->end(), std::make_move_iterator(words.begin()), std::make_move_iterator(words.end()));
-  mf.blobs.erase(mf.blobs.begin() + static_cast<std::ptrdiff_t>(blob));
   return static_cast<long>(count);
 }
 

@@ -237,14 +237,9 @@ TrainedModel load_trained_model(const std::string& model, int threads) {
   // The subword vectors (often the largest part of such a model) are moved out, not copied: a
   // model loaded for tagging is never written again, so it needs no blob to store.
   std::string subwords;
-  for (std::size_t i = 0; i < mf.blobs.size(); ++i)
-    if (mf.blobs[i].first == kSubwordVectorsBlob) {
-      subwords = std::move(mf.blobs[i].second);
-      mf.blobs.erase(mf.blobs.begin() + static_cast<std::ptrdiff_t>(i));
-      break;
-    }
+  const bool has_subwords = take_blob(mf, kSubwordVectorsBlob, subwords);
   TrainedModel m = from_model_file(mf, path);
-  if (!subwords.empty()) set_unknown_vectors(m, subwords, path);
+  if (has_subwords) set_unknown_vectors(m, subwords, path);
   m.vocab.charlm_threads = threads;
   return m;
 }

@@ -3,7 +3,7 @@
 # line, reads its JSON line back (within a timeout, so the test cannot hang) before writing the
 # next; a whole line followed by half of the next is answered while the writer pauses; the
 # same through a FIFO given as --input; and the answers equal those for the same
-# lines read from a regular file (where chunks are --chunk lines, as before).
+# lines read from a regular file (where chunks are --chunk lines, as before; confidences to 1e-5).
 source "$(dirname "$0")/lib/common.sh" "$@"
 
 train_tiny_model
@@ -21,6 +21,19 @@ lines = open(os.path.join(d, "in.txt"), encoding="utf-8").read().split("\n")[:-1
 want = [json.loads(l) for l in open(os.path.join(d, "file.jsonl"), encoding="utf-8")]
 ok = True
 
+# A line tagged alone and the same line in a chunk of several are different GEMM shapes, whose
+# float rounding can differ in the last bits (it does in a build without -march=native): the
+# entities must be equal, their confidences equal to 1e-5.
+def same(got, want):
+    if got.get("text") != want.get("text") or len(got.get("entities", [])) != len(want.get("entities", [])):
+        return False
+    for g, w in zip(got["entities"], want["entities"]):
+        if {k: v for k, v in g.items() if k != "confidence"} != {k: v for k, v in w.items() if k != "confidence"}:
+            return False
+        if abs(g.get("confidence", 0) - w.get("confidence", 0)) > 1e-5:
+            return False
+    return set(got) == set(want)
+
 def converse(name, write, out, close):
     global ok
     for i, text in enumerate(lines):
@@ -30,7 +43,7 @@ def converse(name, write, out, close):
             print(f"FAIL: {name}: no answer to line {i + 1} before the next was written"); ok = False
             break
         got = json.loads(got)
-        if got != want[i]:
+        if not same(got, want[i]):
             print(f"FAIL: {name}: line {i + 1}: {got} != {want[i]}"); ok = False
     close()
 
@@ -53,11 +66,11 @@ p = subprocess.Popen([tag, "--model", os.path.join(d, "m.bin")], stdin=subproces
                      stdout=subprocess.PIPE, bufsize=0)
 write_stdin((lines[0] + "\n" + lines[1][:10]).encode("utf-8"))
 got = read_line(p.stdout)
-if got is None or json.loads(got) != want[0]:
+if got is None or not same(json.loads(got), want[0]):
     print("FAIL: partial next line: no answer to the whole line before it"); ok = False
 write_stdin((lines[1][10:] + "\n").encode("utf-8"))
 got = read_line(p.stdout)
-if got is None or json.loads(got) != want[1]:
+if got is None or not same(json.loads(got), want[1]):
     print("FAIL: partial next line: its answer once completed"); ok = False
 p.stdin.close()
 if p.wait(timeout=20) != 0:

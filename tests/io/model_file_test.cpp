@@ -475,6 +475,19 @@ TEST_CASE(
                     kPath + ": corrupted blob 'rng'"));
   CHECK(starts_with(error_of([&] { get_blob_u64s(back, "raw", kPath); }),
                     kPath + ": corrupted blob 'raw'"));
+
+  // take_blob moves the bytes out and leaves the other blobs in their order.
+  ModelFile taken = back;
+  std::string bytes = "kept";
+  CHECK_FALSE(take_blob(taken, "none", bytes));
+  CHECK(bytes == "kept");
+  CHECK(take_blob(taken, "rng", bytes));
+  CHECK(bytes == get_blob(back, "rng", kPath));
+  REQUIRE(taken.blobs.size() == 3);
+  CHECK(taken.blobs[0].first == "adam/m");
+  CHECK(taken.blobs[1].first == "order");
+  CHECK(taken.blobs[2].first == "raw");
+  CHECK(find_blob(taken, "rng") == nullptr);
 }
 
 TEST_CASE("model file: lookups and kind check") {
