@@ -46,21 +46,14 @@ check "CoNLL input through gzip" "[ -s '$dir/conll.want' ] && cmp -s '$dir/conll
 python3 - "$bin/medner-tag" "$dir" <<'PY' || fail=1
 import json, os, subprocess, sys, zlib
 sys.path.insert(0, "tests/cli/lib")
-from pipe_lines import read_line
+from pipe_lines import read_line, same_answer
 tag, d = sys.argv[1], sys.argv[2]
 lines = open(os.path.join(d, "in.txt"), "rb").read().split(b"\n")[:5]
 want = open(os.path.join(d, "want.jsonl"), "rb").read().split(b"\n")[:5]
 
 def same(got, want):
-    """A line tagged alone against the same line tagged in a batch of the whole file: entities
-    equal, confidences within 1e-4 (a batch's sums run in another order; docs/serving.md)."""
-    if got is None:
-        return False
-    a, b = json.loads(got), json.loads(want)
-    ea, eb = a.pop("entities"), b.pop("entities")
-    strip = lambda es: [{k: v for k, v in e.items() if k != "confidence"} for e in es]
-    return a == b and strip(ea) == strip(eb) and all(
-        abs(x["confidence"] - y["confidence"]) < 1e-4 for x, y in zip(ea, eb))
+    """A line tagged alone against the same line tagged in a batch of the whole file."""
+    return got is not None and same_answer(json.loads(got), json.loads(want), 1e-4)
 
 p = subprocess.Popen([tag, "--model", os.path.join(d, "m.bin"), "--threads", "1"], stdin=subprocess.PIPE,
                      stdout=subprocess.PIPE, bufsize=0)
